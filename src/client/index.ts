@@ -1,0 +1,2 @@
+export * from './pop3-client.js';
+export * from './transcript.js';
