@@ -2,56 +2,64 @@
  * RFC 1939 §7 (TOP msg n): "the server sends the headers of the message, the blank line separating
  * the headers from the body, and then the number of lines of the indicated message's body".
  *
- * TopFilter reads the canonical (CRLF) form and passes the header, the blank line and `bodyLines`
- * body lines. A message with no blank line is all header and is sent whole. Once the count is
- * reached it emits `complete` so the caller can stop reading the file early.
+ * TopState reads the canonical (CRLF) form chunk by chunk and keeps the header, the blank line and
+ * `bodyLines` body lines. A message with no blank line is all header and is sent whole. Once the
+ * count is reached `done` turns true so the caller can stop reading the file early.
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { LF } from './limits.js';
 
-export class TopFilter extends Transform {
+export class TopState {
   private inHeader = true;
-  private lineLength = 0; // octets of the current line so far (CRLF excluded)
+  private lineLength = 0; // octets of the current line so far, LF excluded
   private bodyLeft: number;
-  private finished = false;
+  done = false;
 
   constructor(bodyLines: number) {
-    super();
     this.bodyLeft = bodyLines;
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    if (this.finished) return done();
+  /** The part of `chunk` that belongs to the TOP response (empty once done). */
+  take(chunk: Buffer): Buffer {
+    if (this.done) return chunk.subarray(0, 0);
     let i = 0;
     while (i < chunk.length) {
       if (!this.inHeader && this.bodyLeft === 0) {
-        if (i > 0) this.push(chunk.subarray(0, i));
-        this.finish();
-        return done();
+        this.done = true;
+        return chunk.subarray(0, i);
       }
       const lf = chunk.indexOf(LF, i);
       if (lf === -1) {
         this.lineLength += chunk.length - i;
-        break;
+        return chunk;
       }
+      // In CRLF text the blank line is a lone CR before the LF.
       const length = this.lineLength + (lf - i);
-      // A line of only CR (length 1 before LF) is the empty line in CRLF text.
-      if (this.inHeader && length <= 1) this.inHeader = false;
-      else if (!this.inHeader) this.bodyLeft--;
+      if (this.inHeader) {
+        if (length <= 1) this.inHeader = false;
+      } else {
+        this.bodyLeft--;
+      }
       this.lineLength = 0;
       i = lf + 1;
     }
-    if (!this.inHeader && this.bodyLeft === 0 && i >= chunk.length && this.lineLength === 0) {
-      this.push(chunk);
-      this.finish();
-      return done();
-    }
-    this.push(chunk);
-    done();
+    if (!this.inHeader && this.bodyLeft === 0) this.done = true;
+    return chunk;
+  }
+}
+
+/** Stream form of TopState; stops passing data once the count is reached. */
+export class TopFilter extends Transform {
+  private readonly state: TopState;
+
+  constructor(bodyLines: number) {
+    super();
+    this.state = new TopState(bodyLines);
   }
 
-  private finish(): void {
-    this.finished = true;
-    this.emit('complete');
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    const out = this.state.take(chunk);
+    if (out.length > 0) this.push(out);
+    done();
   }
 }

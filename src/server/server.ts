@@ -1,0 +1,154 @@
+/**
+ * The reference POP3 server: accepts connections and runs a Session on each. One listening socket
+ * on "::" serves IPv6 and IPv4 (v4-mapped) unless exact addresses are given; where the host has no
+ * IPv6 it falls back to 0.0.0.0. close() stops accepting, lets commands in progress finish (within
+ * the grace period), closes every session without UPDATE and releases every lock.
+ */
+import net from 'node:net';
+import os from 'node:os';
+import pino, { type Logger } from 'pino';
+import type { UserDirectory } from '../auth/types.js';
+import type { MailStore } from '../store/types.js';
+import { formatStatusLine } from '../protocol/response.js';
+import { DEFAULT_LIMITS, limitProblems, type ServerLimits } from './config.js';
+import { buildCommandTable } from './command-table.js';
+import { LoginDelayTracker } from './login-delay.js';
+import { ServerEvents } from './server-events.js';
+import { Session } from './session.js';
+import type { ServerIdentity } from './session-context.js';
+import { VERSION } from '../version.js';
+
+export interface ServerOptions {
+  store: MailStore;
+  users: UserDirectory;
+  limits?: Partial<ServerLimits>;
+  /** Host name in the greeting and APOP timestamps; default os.hostname(). */
+  hostname?: string;
+  /** pino logger; default: silent (embedding in tests). */
+  logger?: Logger;
+}
+
+export interface ListenOptions {
+  /** Address to bind; omitted: "::" dual-stack, falling back to "0.0.0.0". */
+  host?: string;
+  /** Port; 0 picks a free one. Default 1110 (the seed's). */
+  port?: number;
+}
+
+export interface BoundAddress {
+  address: string;
+  family: string;
+  port: number;
+}
+
+export const DEFAULT_POP3_PORT = 1110;
+
+export class Pop3Server {
+  readonly events = new ServerEvents();
+  readonly limits: ServerLimits;
+  private readonly listeners: net.Server[] = [];
+  private readonly sessions = new Set<Session>();
+  private readonly logger: Logger;
+  private readonly identity: ServerIdentity;
+  private readonly loginDelay: LoginDelayTracker;
+  private readonly table = buildCommandTable();
+  private nextId = 1;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: ServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const problems = limitProblems(this.limits);
+    if (problems.length > 0) throw new Error(`invalid server limits: ${problems.join('; ')}`);
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.identity = { hostname: options.hostname ?? os.hostname(), implementation: `popcheck-${VERSION}` };
+    this.loginDelay = new LoginDelayTracker(() => this.limits.loginDelaySeconds);
+  }
+
+  /** Number of open sessions. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** The addresses bound so far. */
+  addresses(): BoundAddress[] {
+    return this.listeners.map((l) => l.address()).filter((a): a is net.AddressInfo => typeof a === 'object' && a !== null);
+  }
+
+  async listen(options: ListenOptions = {}): Promise<BoundAddress> {
+    const port = options.port ?? DEFAULT_POP3_PORT;
+    if (options.host !== undefined) return this.bind(options.host, port);
+    try {
+      return await this.bind('::', port);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL' && code !== 'EINVAL') throw err;
+      this.logger.warn({ code }, 'no IPv6 on this host; listening on IPv4 only');
+      return this.bind('0.0.0.0', port);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private bind(host: string, port: number): Promise<BoundAddress> {
+    const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+    return new Promise((resolve, reject) => {
+      listener.once('error', reject);
+      // ipv6Only false: one "::" socket takes IPv4 too, as v4-mapped addresses.
+      listener.listen({ host, port, ipv6Only: false }, () => {
+        listener.off('error', reject);
+        listener.on('error', (err) => this.logger.error({ err }, 'listener error'));
+        this.listeners.push(listener);
+        const a = listener.address() as net.AddressInfo;
+        this.logger.info({ address: a.address, port: a.port }, 'listening');
+        resolve({ address: a.address, family: a.family, port: a.port });
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.on('error', () => undefined);
+    if (this.closing || this.sessions.size >= this.limits.maxConnections) {
+      // RFC 3206 [SYS/TEMP]: a passing server-side condition; the client may retry later.
+      socket.end(formatStatusLine(false, 'too many connections, try again later', 'SYS/TEMP'));
+      this.logger.warn({ peer: socket.remoteAddress, sessions: this.sessions.size }, 'connection refused: limit reached');
+      return;
+    }
+    const session = new Session(
+      socket,
+      {
+        store: this.options.store,
+        users: this.options.users,
+        limits: this.limits,
+        identity: this.identity,
+        table: this.table,
+        events: this.events,
+        loginDelay: this.loginDelay,
+        logger: this.logger,
+      },
+      this.nextId++,
+    );
+    this.sessions.add(session);
+    void session.done.then(() => this.sessions.delete(session));
+    session.start();
+  }
+
+  private async shutdown(): Promise<void> {
+    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    const sessions = [...this.sessions];
+    for (const s of sessions) s.shutdown();
+    const grace = setTimeout(() => {
+      for (const s of this.sessions) s.abort('shutdown');
+    }, this.limits.shutdownGraceMs);
+    grace.unref();
+    await Promise.all(sessions.map((s) => s.done));
+    clearTimeout(grace);
+    this.logger.info('stopped');
+  }
+}
+
+export function createServer(options: ServerOptions): Pop3Server {
+  return new Pop3Server(options);
+}

@@ -1,0 +1,39 @@
+/**
+ * What a command handler may see and do: the session's state and view, the store and users,
+ * and the login step. Handlers never touch the socket.
+ */
+import type { Logger } from 'pino';
+import type { UserDirectory } from '../auth/types.js';
+import type { MailStore } from '../store/types.js';
+import type { ServerLimits } from './config.js';
+import type { MaildropView } from './maildrop-view.js';
+import type { Pop3Error } from './pop3-error.js';
+import type { SessionState } from './session-state.js';
+
+export interface ServerIdentity {
+  /** Host name shown in the greeting and the APOP timestamp. */
+  readonly hostname: string;
+  /** IMPLEMENTATION capability text (RFC 2449 §6.9). */
+  readonly implementation: string;
+}
+
+export interface SessionContext {
+  readonly state: SessionState;
+  readonly view: MaildropView | undefined;
+  readonly users: UserDirectory;
+  readonly store: MailStore;
+  readonly limits: Readonly<ServerLimits>;
+  readonly identity: ServerIdentity;
+  readonly log: Logger;
+  /** RFC 1939 §7 APOP: the timestamp sent in the greeting, e.g. "<1896.697170952@dbc.mtview.ca.us>". */
+  readonly apopTimestamp: string;
+  /** The name from a successful USER, cleared by any other command (PASS must follow at once). */
+  pendingUser: string | undefined;
+  /**
+   * Opens the user's maildrop after the credentials were checked (RFC 1939 §4): applies
+   * LOGIN-DELAY, takes the lock. Returns a Pop3Error ([IN-USE], [LOGIN-DELAY], [SYS/...]) or undefined.
+   */
+  openMaildrop(user: string): Promise<Pop3Error | undefined>;
+  /** Counts a failed authentication (metrics, penalties). */
+  authFailed(user: string | undefined): void;
+}

@@ -1,0 +1,64 @@
+/**
+ * Starts the reference server on 127.0.0.1 with an in-memory store for tests, and opens test
+ * clients to it. Everything stops in close().
+ */
+import { StaticUsers } from '../../auth/static-users.js';
+import { Pop3Client, type ResponseLine } from '../../client/pop3-client.js';
+import { MemoryStore } from '../../store/memory-store.js';
+import type { ServerLimits } from '../config.js';
+import { createServer, type Pop3Server } from '../server.js';
+
+export interface TestServer {
+  server: Pop3Server;
+  store: MemoryStore;
+  users: StaticUsers;
+  port: number;
+  /** Opens a client and reads the greeting. */
+  connect(): Promise<{ client: Pop3Client; greeting: ResponseLine }>;
+  /** Opens a client and logs in with USER/PASS; fails the test if login fails. */
+  login(user?: string, pass?: string): Promise<Pop3Client>;
+  close(): Promise<void>;
+}
+
+export const TEST_USERS: ReadonlyArray<[string, string]> = [
+  ['alice', 'wonderland'],
+  ['bob', 'builder'],
+];
+
+export async function startTestServer(
+  options: { limits?: Partial<ServerLimits>; messages?: Array<Buffer | string>; host?: string } = {},
+): Promise<TestServer> {
+  const store = new MemoryStore();
+  const users = new StaticUsers(TEST_USERS);
+  for (const [u] of TEST_USERS) store.addUser(u);
+  let t = 1_700_000_000;
+  for (const m of options.messages ?? []) store.deliver('alice', m, { deliveredAt: new Date(t++ * 1000) });
+  const server = createServer({ store, users, hostname: 'test.invalid', ...(options.limits ? { limits: options.limits } : {}) });
+  const host = options.host ?? '127.0.0.1';
+  const { port } = await server.listen({ host, port: 0 });
+  const clients: Pop3Client[] = [];
+  const connectHost = host === '::' ? '127.0.0.1' : host;
+  const connect = async (): Promise<{ client: Pop3Client; greeting: ResponseLine }> => {
+    const opened = await Pop3Client.open({ host: connectHost, port, timeoutMs: 5000 });
+    clients.push(opened.client);
+    return opened;
+  };
+  return {
+    server,
+    store,
+    users,
+    port,
+    connect,
+    async login(user = 'alice', pass = 'wonderland') {
+      const { client } = await connect();
+      const u = await client.command('USER', user);
+      const p = await client.command('PASS', pass);
+      if (!u.ok || !p.ok) throw new Error(`login failed: ${u.text} / ${p.text}`);
+      return client;
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      await server.close();
+    },
+  };
+}
