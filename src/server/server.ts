@@ -127,16 +127,18 @@ export class Pop3Server {
         events: this.events,
         loginDelay: this.loginDelay,
         logger: this.logger,
+        onClosed: (s) => this.sessions.delete(s),
       },
       this.nextId++,
     );
     this.sessions.add(session);
-    void session.done.then(() => this.sessions.delete(session));
     session.start();
   }
 
   private async shutdown(): Promise<void> {
-    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    // net.Server#close calls back only once every connection has ended, so start it, end the
+    // sessions, and then wait for it.
+    const listenersClosed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
     const sessions = [...this.sessions];
     for (const s of sessions) s.shutdown();
     const grace = setTimeout(() => {
@@ -145,6 +147,7 @@ export class Pop3Server {
     grace.unref();
     await Promise.all(sessions.map((s) => s.done));
     clearTimeout(grace);
+    await listenersClosed;
     this.logger.info('stopped');
   }
 }

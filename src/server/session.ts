@@ -36,6 +36,8 @@ export interface SessionDeps {
   readonly events: ServerEvents;
   readonly loginDelay: LoginDelayTracker;
   readonly logger: Logger;
+  /** Called once the session is over, before 'session-end' is emitted. */
+  readonly onClosed: (session: Session) => void;
 }
 
 /** Size of the batches a listing (LIST, UIDL, CAPA) is written in. */
@@ -413,6 +415,7 @@ export class Session implements SessionContext {
       },
       'session end',
     );
+    this.deps.onClosed(this);
     this.deps.events.emit('session-end', {
       id: this.id,
       peer: this.peer,
