@@ -1,0 +1,116 @@
+/**
+ * One locked session on a Maildir or flat maildrop (see maildir-store.ts for how it is opened).
+ * The message list is the snapshot taken at open (RFC 1939 §5: numbers and sizes are fixed for the
+ * session); mail delivered meanwhile shows up at the next open.
+ */
+import { promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { errnoOf } from './fs-errors.js';
+import type { ListedFile, MaildropLayout } from './maildir-listing.js';
+import { findRenamed } from './maildir-listing.js';
+import type { MaildropLock } from './maildrop-lock.js';
+import { mapLimit } from './map-limit.js';
+import type { StoreLogger } from './store-logger.js';
+import { StoreError, type Maildrop, type MessageMeta } from './types.js';
+import { saveState, type MaildropState } from './uid-state.js';
+
+const UNLINK_CONCURRENCY = 16;
+
+export interface MaildirSession {
+  readonly user: string;
+  readonly dir: string;
+  readonly layout: MaildropLayout;
+  readonly files: readonly ListedFile[];
+  readonly messages: readonly MessageMeta[];
+  readonly state: MaildropState;
+  readonly stateText: string;
+  readonly lock: MaildropLock;
+  readonly logger: StoreLogger;
+}
+
+export class MaildirMaildrop implements Maildrop {
+  readonly user: string;
+  readonly messages: readonly MessageMeta[];
+  private readonly files: ReadonlyMap<string, ListedFile>;
+  private stateText: string;
+
+  constructor(private readonly s: MaildirSession) {
+    this.user = s.user;
+    this.messages = s.messages;
+    this.files = new Map(s.files.map((f) => [f.key, f]));
+    this.stateText = s.stateText;
+  }
+
+  async openMessage(key: string): Promise<Readable> {
+    const file = this.fileOf(key);
+    // Open the descriptor first, so a missing file is reported before any +OK is promised.
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file.path, 'r');
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw new StoreError('temporary', `cannot open message: ${errnoOf(err) ?? 'error'}`, { cause: err });
+      handle = await this.openRenamed(file, err);
+    }
+    return handle.createReadStream();
+  }
+
+  async expunge(keys: readonly string[]): Promise<void> {
+    const files = [...new Set(keys)].map((k) => this.fileOf(k)); // validate all before removing any
+    const failures: string[] = [];
+    await mapLimit(files, UNLINK_CONCURRENCY, async (file) => {
+      try {
+        await this.unlink(file);
+        this.s.state.entries.delete(file.identity);
+      } catch (err) {
+        failures.push(`${file.key} (${errnoOf(err) ?? 'error'})`);
+      }
+    });
+    try {
+      // The counter is kept: ids of removed messages are never handed out again (RFC 1939 §7).
+      this.stateText = await saveState(this.s.dir, this.s.state, this.stateText);
+    } catch (err) {
+      // The messages are gone either way; the next open prunes their entries.
+      this.s.logger.warn({ dir: this.s.dir, error: String(err) }, 'cannot update the maildrop state after expunge');
+    }
+    if (failures.length > 0) {
+      throw new StoreError('temporary', `could not remove ${failures.length} message(s): ${failures.join(', ')}`);
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.s.lock.release();
+  }
+
+  private fileOf(key: string): ListedFile {
+    if (!this.s.lock.held) throw new StoreError('permanent', 'the maildrop was released');
+    const file = this.files.get(key);
+    // Only keys of this snapshot map to paths: a caller can never name an arbitrary file.
+    if (file === undefined) throw new StoreError('gone', 'no such message in this maildrop');
+    return file;
+  }
+
+  private async openRenamed(file: ListedFile, original: unknown): Promise<fs.FileHandle> {
+    const renamed = this.s.layout === 'maildir' ? await findRenamed(this.s.dir, file.baseName) : undefined;
+    if (renamed === undefined) throw new StoreError('gone', 'message was removed', { cause: original });
+    try {
+      return await fs.open(renamed, 'r');
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') throw new StoreError('gone', 'message was removed', { cause: err });
+      throw new StoreError('temporary', `cannot open message: ${errnoOf(err) ?? 'error'}`, { cause: err });
+    }
+  }
+
+  /** Removes one message; a file already gone counts as removed (RFC 1939 §6 asks for it gone). */
+  private async unlink(file: ListedFile): Promise<void> {
+    try {
+      await fs.unlink(file.path);
+      return;
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw err;
+    }
+    if (this.s.layout !== 'maildir') return;
+    // Another MUA may have renamed it (new flags); the user still asked for it to be deleted.
+    const renamed = await findRenamed(this.s.dir, file.baseName);
+    if (renamed !== undefined) await fs.rm(renamed, { force: true });
+  }
+}
