@@ -19,11 +19,15 @@ export interface Demo {
 export async function prepareDemo(): Promise<Demo> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'popcheck-demo-'));
   await cp(path.join(DEMO_DIR, 'maildrops'), root, { recursive: true, preserveTimestamps: true });
+  return { root, users: await prepareDemoUsers(), cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The demo users and passwords, from fixtures/demo/users.txt (`user:pass` lines). */
+export async function prepareDemoUsers(): Promise<Array<[string, string]>> {
   const text = await readFile(path.join(DEMO_DIR, 'users.txt'), 'utf8');
-  const users = text
+  return text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => StaticUsers.parseSpec(l));
-  return { root, users, cleanup: () => rm(root, { recursive: true, force: true }) };
 }

@@ -107,6 +107,15 @@ describe('popcheck server on a Maildir', () => {
     expect(ids(after)).toEqual(ids(before).filter((_, i) => i !== 1));
   });
 
+  it('--workers 2 serves from two processes and keeps the maildrop lock exclusive across them', async () => {
+    const p = await start('--workers', '2');
+    expect(p.stdout()).toMatch(/2 worker processes/);
+    const holders = await Promise.all([login(p.port), login(p.port), login(p.port), login(p.port)]);
+    expect(holders.filter((h) => h.ok)).toHaveLength(1);
+    expect(holders.filter((h) => h.code === 'IN-USE')).toHaveLength(3);
+    expect(await p.stop()).toBe(0);
+  });
+
   it('a session killed with the server removes nothing', async () => {
     const p = await start();
     const { client } = await login(p.port);

@@ -2,6 +2,7 @@
  * `popcheck server`: the reference POP3 server. The seed's flags work unchanged
  * (-u user:pass, -d maildir, -p port, -P manager port, -h, -v); every limit has a flag.
  */
+import cluster from 'node:cluster';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -11,7 +12,8 @@ import { DEFAULT_LIMITS, type ServerLimits } from '../server/config.js';
 import { createServer, DEFAULT_POP3_PORT, type BoundAddress } from '../server/index.js';
 import { MaildirStore } from '../store/maildir-store.js';
 import { collect, formatAddress, parseListen, parseNonNegativeInt, parsePort, parsePositiveInt } from './options.js';
-import { prepareDemo, type Demo } from './demo.js';
+import { prepareDemo, prepareDemoUsers, type Demo } from './demo.js';
+import { DEMO_ROOT_ENV, runPrimary } from './server-cluster.js';
 
 export const DEFAULT_MANAGER_PORT = 9090;
 
@@ -30,6 +32,7 @@ interface ServerFlags {
   maxConnections: number;
   loginDelay: number;
   shutdownGrace: number;
+  workers: number;
 }
 
 export function serverCommand(): Command {
@@ -49,6 +52,7 @@ export function serverCommand(): Command {
     .option('--max-connections <n>', 'connections served at once; more are refused with -ERR [SYS/TEMP]', parsePositiveInt, DEFAULT_LIMITS.maxConnections)
     .option('--login-delay <seconds>', 'minimum seconds between logins of a user, announced as LOGIN-DELAY (RFC 2449 §6.5); 0 = none', parseNonNegativeInt, DEFAULT_LIMITS.loginDelaySeconds)
     .option('--shutdown-grace <seconds>', 'on SIGTERM/SIGINT, how long a command in progress may take to finish', parseNonNegativeInt, DEFAULT_LIMITS.shutdownGraceMs / 1000)
+    .option('--workers <n>', 'worker processes sharing the port (node:cluster); the maildrop lock stays exclusive across them', parsePositiveInt, 1)
     .addHelpText(
       'after',
       `
@@ -72,9 +76,11 @@ async function runServer(flags: ServerFlags): Promise<number> {
   try {
     if (!flags.maildir && flags.user?.length) throw new UsageError('-u needs -d <maildir>: where the users\' maildrops are');
     if (flags.maildir && !flags.user?.length) throw new UsageError('-d needs at least one -u user:pass');
-    if (!flags.maildir) demo = await prepareDemo();
-    const root = path.resolve(flags.maildir ?? demo!.root);
-    const userList = flags.user ?? demo!.users;
+    const inheritedDemo = cluster.isWorker ? process.env[DEMO_ROOT_ENV] : undefined;
+    if (!flags.maildir && !inheritedDemo) demo = await prepareDemo();
+    const root = path.resolve(flags.maildir ?? inheritedDemo ?? demo!.root);
+    const demoUsers = flags.maildir ? undefined : (demo?.users ?? (await prepareDemoUsers()));
+    const userList = flags.user ?? demoUsers!;
     await checkMaildrops(root, userList.map(([u]) => u));
 
     const limits: ServerLimits = {
@@ -89,13 +95,19 @@ async function runServer(flags: ServerFlags): Promise<number> {
     if (flags.maxCommandOctets < 255) throw new UsageError('--max-command-octets must be at least 255 (RFC 2449 §4)');
     const logger = pino({ level: flags.logLevel, base: { pid: process.pid } }, pino.destination(2));
     if (flags.idleTimeout < 600) logger.warn({ seconds: flags.idleTimeout }, 'idle timeout below the 10 minutes RFC 1939 §3 requires');
+    if (flags.workers > 1 && cluster.isPrimary) {
+      return await runPrimary(flags.workers, root, logger, (bound) => printBanner(bound, root, demoUsers, flags.managerPort, flags.workers));
+    }
     const server = createServer({ store: new MaildirStore({ root, logger }), users: new StaticUsers(userList), limits, logger, ...(flags.hostname ? { hostname: flags.hostname } : {}) });
 
     const bound: BoundAddress[] = [];
     for (const l of flags.listen ?? [{ host: undefined, port: flags.port }]) bound.push(await server.listen(l));
-    printBanner(bound, root, demo ? userList : undefined, flags.managerPort);
+    if (cluster.isWorker) process.send!({ type: 'listening', bound });
+    else printBanner(bound, root, demoUsers, flags.managerPort, 1);
     await waitForStopSignal(logger);
     await server.close();
+    // A worker's IPC channel keeps it alive: let go of it so the process can end.
+    cluster.worker?.disconnect();
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
@@ -120,8 +132,9 @@ async function checkMaildrops(root: string, users: string[]): Promise<void> {
   if (missing.length > 0) throw new UsageError(`no maildrop folder for ${missing.map((u) => `${u} (${path.join(root, u)})`).join(', ')}`);
 }
 
-function printBanner(bound: BoundAddress[], root: string, demoUsers: Array<[string, string]> | undefined, managerPort: number): void {
+function printBanner(bound: BoundAddress[], root: string, demoUsers: Array<[string, string]> | undefined, managerPort: number, workers: number): void {
   const lines = bound.map((b) => `popcheck POP3 server listening on ${formatAddress(b.address, b.port)}${b.address === '::' ? ' (IPv6 and IPv4)' : ''}`);
+  if (workers > 1) lines.push(`${workers} worker processes`);
   lines.push(`mail root: ${root}`);
   if (demoUsers) {
     lines.push('demo users (a temporary copy of fixtures/demo; changes are discarded on exit):');
