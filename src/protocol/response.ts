@@ -20,12 +20,17 @@ export interface StatusLine {
 }
 
 /**
- * Builds one status line. Text is made safe for the wire: control characters become "?", and the
- * line is cut to fit 512 octets, so echoing client input can never break the framing or the limit.
+ * Builds one status line. Text is made safe for the wire: control characters (and characters outside
+ * latin1) become "?", and the line is cut to fit 512 octets, so echoing client input can never break
+ * the framing or the limit.
  */
 export function formatStatusLine(ok: boolean, text = '', code?: ResponseCode): Buffer {
   const status = ok ? '+OK' : '-ERR';
-  const safe = text.replace(/[\x00-\x1f\x7f]/g, '?');
+  // Characters beyond latin1 too: the latin1 encoder keeps only their low byte (U+010A -> LF).
+  const cleaned = text.replace(/[\x00-\x1f\x7f]|[^\x00-\xff]/gu, '?');
+  // RFC 2449 §6.4: with RESP-CODES, text that starts with "[" is a response code, so free text
+  // (which may echo client input) must never start with one.
+  const safe = !code && cleaned.startsWith('[') ? `(${cleaned.slice(1)}` : cleaned;
   let body = code ? `[${code}]${safe ? ` ${safe}` : ''}` : safe;
   const room = MAX_RESPONSE_LINE_OCTETS - status.length - 1 - 2;
   let line = Buffer.from(body ? `${status} ${body}` : status, 'latin1');
