@@ -33,6 +33,8 @@ interface ServerFlags {
   loginDelay: number;
   shutdownGrace: number;
   workers: number;
+  transform?: string;
+  transformTimeout: number;
 }
 
 export function serverCommand(): Command {
@@ -52,6 +54,8 @@ export function serverCommand(): Command {
     .option('--max-connections <n>', 'connections served at once; more are refused with -ERR [SYS/TEMP]', parsePositiveInt, DEFAULT_LIMITS.maxConnections)
     .option('--login-delay <seconds>', 'minimum seconds between logins of a user, announced as LOGIN-DELAY (RFC 2449 §6.5); 0 = none', parseNonNegativeInt, DEFAULT_LIMITS.loginDelaySeconds)
     .option('--shutdown-grace <seconds>', 'on SIGTERM/SIGINT, how long a command in progress may take to finish', parseNonNegativeInt, DEFAULT_LIMITS.shutdownGraceMs / 1000)
+    .option('--transform <command>', 'pipe every retrieved message (RETR, TOP) through this shell command, stdin to stdout; on failure the client gets -ERR [SYS/TEMP]')
+    .option('--transform-timeout <seconds>', 'time limit of one transformation', parsePositiveInt, DEFAULT_LIMITS.transformTimeoutMs / 1000)
     .option('--workers <n>', 'worker processes sharing the port (node:cluster); the maildrop lock stays exclusive across them', parsePositiveInt, 1)
     .addHelpText(
       'after',
@@ -91,6 +95,9 @@ async function runServer(flags: ServerFlags): Promise<number> {
       maxConnections: flags.maxConnections,
       loginDelaySeconds: flags.loginDelay,
       shutdownGraceMs: flags.shutdownGrace * 1000,
+      transformCommand: flags.transform ?? '',
+      transformTimeoutMs: flags.transformTimeout * 1000,
+      transformMaxOctets: DEFAULT_LIMITS.transformMaxOctets,
     };
     if (flags.maxCommandOctets < 255) throw new UsageError('--max-command-octets must be at least 255 (RFC 2449 §4)');
     const logger = pino({ level: flags.logLevel, base: { pid: process.pid } }, pino.destination(2));

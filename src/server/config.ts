@@ -29,6 +29,15 @@ export interface ServerLimits {
    * the capability is not announced. Flag: --login-delay.
    */
   loginDelaySeconds: number;
+  /**
+   * Mail transformation: a shell command every retrieved message (RETR and TOP) is piped through;
+   * '' = off. Switchable at runtime through the manager. Flag: --transform.
+   */
+  transformCommand: string;
+  /** A transformation that runs longer fails with -ERR [SYS/TEMP]. Flag: --transform-timeout (seconds). */
+  transformTimeoutMs: number;
+  /** A transformation that writes more fails with -ERR [SYS/TEMP] (a runaway program must not fill the disk). */
+  transformMaxOctets: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
@@ -39,6 +48,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxConnections: 20_000,
   shutdownGraceMs: 10_000,
   loginDelaySeconds: 0,
+  transformCommand: '',
+  transformTimeoutMs: 30_000,
+  transformMaxOctets: 1024 * 1024 * 1024,
 });
 
 /** Checks limits an operator passed in; returns one message per problem. */
@@ -48,7 +60,7 @@ export function limitProblems(limits: ServerLimits): string[] {
     problems.push(`max command octets must be at least ${MAX_COMMAND_OCTETS} (RFC 2449 §4)`);
   }
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isFinite(value) || value < 0) problems.push(`${name} must be a non-negative number`);
+    if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) problems.push(`${name} must be a non-negative number`);
   }
   if (limits.idleTimeoutMs <= 0) problems.push('idle timeout must be positive');
   if (limits.maxQueuedCommands < 1) problems.push('max queued commands must be at least 1');

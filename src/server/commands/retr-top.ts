@@ -8,6 +8,7 @@ import type { CommandSpec } from '../command-spec.js';
 import type { SessionContext } from '../session-context.js';
 import { pop3Error, type Pop3Error } from '../pop3-error.js';
 import { StoreError } from '../../store/types.js';
+import { transformMessage } from '../transform.js';
 
 export const RETR: CommandSpec = {
   verb: 'RETR',
@@ -16,8 +17,8 @@ export const RETR: CommandSpec = {
   async handler(ctx, args) {
     const m = args.msg(0);
     const body = await openBody(ctx, m.meta.key);
-    if (!('pipe' in body)) return body;
-    return { kind: 'message', text: `${m.meta.size} octets`, body };
+    if (!('body' in body)) return body;
+    return { kind: 'message', text: `${body.octets ?? m.meta.size} octets`, body: body.body };
   },
 };
 
@@ -31,18 +32,31 @@ export const TOP: CommandSpec = {
   async handler(ctx, args) {
     const m = args.msg(0);
     const body = await openBody(ctx, m.meta.key);
-    if (!('pipe' in body)) return body;
-    return { kind: 'message', text: 'top of message follows', body, topLines: args.count(1) };
+    if (!('body' in body)) return body;
+    return { kind: 'message', text: 'top of message follows', body: body.body, topLines: args.count(1) };
   },
 };
 
-async function openBody(ctx: SessionContext, key: string): Promise<Readable | Pop3Error> {
+/**
+ * Opens the message, through the transformation when one is on. `octets` is set when the size
+ * differs from the stored one (a transformed message): LIST keeps the stored size (see README).
+ */
+async function openBody(ctx: SessionContext, key: string): Promise<{ body: Readable; octets?: number } | Pop3Error> {
+  let stored: Readable;
   try {
-    return await ctx.view!.maildrop.openMessage(key);
+    stored = await ctx.view!.maildrop.openMessage(key);
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     ctx.log.warn({ err, key }, 'message cannot be opened');
     if (err.code === 'permanent') return pop3Error('sys-perm', 'message cannot be read');
     return pop3Error('sys-temp', err.code === 'gone' ? 'message was removed by another process' : 'message cannot be read now, try again later');
   }
+  const command = ctx.limits.transformCommand;
+  if (!command) return { body: stored };
+  const result = await transformMessage(stored, { command, timeoutMs: ctx.limits.transformTimeoutMs, maxOctets: ctx.limits.transformMaxOctets });
+  if (!result.ok) {
+    ctx.log.warn({ key, reason: result.reason }, 'mail transformation failed');
+    return pop3Error('sys-temp', 'message transformation failed, try again later');
+  }
+  return { body: result.body, octets: result.octets };
 }
