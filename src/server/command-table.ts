@@ -8,11 +8,12 @@ import { QUIT } from './commands/quit.js';
 import { RETR, TOP } from './commands/retr-top.js';
 import { STAT } from './commands/stat.js';
 import { UIDL } from './commands/uidl.js';
+import { STLS } from './commands/stls.js';
 import { PASS, USER } from './commands/user-pass.js';
 
 export type CommandTable = ReadonlyMap<string, CommandSpec>;
 
 export function buildCommandTable(extra: readonly CommandSpec[] = []): CommandTable {
-  const specs = [USER, PASS, APOP, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL, CAPA, ...extra];
+  const specs = [USER, PASS, APOP, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL, CAPA, STLS, ...extra];
   return new Map(specs.map((s) => [s.verb, s]));
 }

@@ -11,6 +11,8 @@ export interface OkReply {
   readonly text: string;
   /** A state change the command causes once its response is sent. */
   readonly then?: SessionEvent;
+  /** STLS: switch the connection to TLS once this response is sent (RFC 2595 §4). */
+  readonly upgrade?: 'tls';
 }
 
 /** A multi-line response built from short lines (LIST, UIDL, CAPA). */

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import os from 'node:os';
+import tls from 'node:tls';
 import pino, { type Logger } from 'pino';
 import type { UserDirectory } from '../auth/types.js';
 import type { MailStore } from '../store/types.js';
@@ -26,33 +27,45 @@ export interface ServerOptions {
   hostname?: string;
   /** pino logger; default: silent (embedding in tests). */
   logger?: Logger;
+  /** Certificate and key (PEM) for STLS and implicit-TLS listeners (RFC 2595, RFC 8314). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Accept cleartext passwords on unencrypted connections from any address (default false). */
+  allowPlaintext?: boolean;
+  /** Treat loopback peers as trusted for the plaintext policy (default true). */
+  loopbackIsTrusted?: boolean;
 }
 
 export interface ListenOptions {
   /** Address to bind; omitted: "::" dual-stack, falling back to "0.0.0.0". */
   host?: string;
-  /** Port; 0 picks a free one. Default 1110 (the seed's). */
+  /** Port; 0 picks a free one. Default 1110 (the seed's), or 995 with implicit TLS. */
   port?: number;
+  /** Implicit TLS (RFC 8314 §3.3): TLS from the first byte, as on port 995. */
+  implicitTls?: boolean;
 }
 
 export interface BoundAddress {
   address: string;
   family: string;
   port: number;
+  implicitTls: boolean;
 }
 
 export const DEFAULT_POP3_PORT = 1110;
+export const DEFAULT_POP3S_PORT = 995;
 
 export class Pop3Server {
   readonly events = new ServerEvents();
   readonly limits: ServerLimits;
   private readonly listeners: net.Server[] = [];
+  private readonly bound: BoundAddress[] = [];
   private readonly sessions = new Set<Session>();
   private readonly logger: Logger;
   private readonly identity: ServerIdentity;
   private readonly loginDelay: LoginDelayTracker;
   private readonly table = buildCommandTable();
   private nextId = 1;
+  private readonly tlsContext: tls.SecureContext | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ServerOptions) {
@@ -62,6 +75,7 @@ export class Pop3Server {
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.identity = { hostname: options.hostname ?? os.hostname(), implementation: `popcheck-${VERSION}` };
     this.loginDelay = new LoginDelayTracker(() => this.limits.loginDelaySeconds);
+    this.tlsContext = options.tls ? tls.createSecureContext({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }) : undefined;
   }
 
   /** Number of open sessions. */
@@ -71,19 +85,21 @@ export class Pop3Server {
 
   /** The addresses bound so far. */
   addresses(): BoundAddress[] {
-    return this.listeners.map((l) => l.address()).filter((a): a is net.AddressInfo => typeof a === 'object' && a !== null);
+    return [...this.bound];
   }
 
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
-    const port = options.port ?? DEFAULT_POP3_PORT;
-    if (options.host !== undefined) return this.bind(options.host, port);
+    const implicitTls = options.implicitTls === true;
+    if (implicitTls && !this.tlsContext) throw new Error('implicit TLS needs a certificate and key (tls option)');
+    const port = options.port ?? (implicitTls ? DEFAULT_POP3S_PORT : DEFAULT_POP3_PORT);
+    if (options.host !== undefined) return this.bind(options.host, port, implicitTls);
     try {
-      return await this.bind('::', port);
+      return await this.bind('::', port, implicitTls);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL' && code !== 'EINVAL') throw err;
       this.logger.warn({ code }, 'no IPv6 on this host; listening on IPv4 only');
-      return this.bind('0.0.0.0', port);
+      return this.bind('0.0.0.0', port, implicitTls);
     }
   }
 
@@ -92,8 +108,12 @@ export class Pop3Server {
     return this.closing;
   }
 
-  private bind(host: string, port: number): Promise<BoundAddress> {
-    const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+  private bind(host: string, port: number, implicitTls: boolean): Promise<BoundAddress> {
+    const listener = implicitTls
+      ? tls.createServer({ allowHalfOpen: true, noDelay: true, secureContext: this.tlsContext!, minVersion: 'TLSv1.2' }, (socket) => this.accept(socket))
+      : net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+    // A failed handshake is the client's problem: log it, never let it reach the process.
+    listener.on('tlsClientError', (err: Error) => this.logger.debug({ err: err.message }, 'TLS handshake failed'));
     return new Promise((resolve, reject) => {
       listener.once('error', reject);
       // ipv6Only false: one "::" socket takes IPv4 too, as v4-mapped addresses.
@@ -102,8 +122,10 @@ export class Pop3Server {
         listener.on('error', (err) => this.logger.error({ err }, 'listener error'));
         this.listeners.push(listener);
         const a = listener.address() as net.AddressInfo;
-        this.logger.info({ address: a.address, port: a.port }, 'listening');
-        resolve({ address: a.address, family: a.family, port: a.port });
+        this.logger.info({ address: a.address, port: a.port, implicitTls }, 'listening');
+        const b = { address: a.address, family: a.family, port: a.port, implicitTls };
+        this.bound.push(b);
+        resolve(b);
       });
     });
   }
@@ -128,6 +150,9 @@ export class Pop3Server {
         loginDelay: this.loginDelay,
         logger: this.logger,
         onClosed: (s) => this.sessions.delete(s),
+        tls: this.tlsContext ? { context: this.tlsContext } : undefined,
+        allowPlaintext: this.options.allowPlaintext ?? false,
+        loopbackIsTrusted: this.options.loopbackIsTrusted ?? true,
       },
       this.nextId++,
     );

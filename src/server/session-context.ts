@@ -29,6 +29,12 @@ export interface SessionContext {
   readonly apopTimestamp: string;
   /** The name from a successful USER, cleared by any other command (PASS must follow at once). */
   pendingUser: string | undefined;
+  /** The connection is encrypted (implicit TLS, or after STLS). */
+  readonly secure: boolean;
+  /** The server can start TLS (it has a certificate). */
+  readonly tlsAvailable: boolean;
+  /** Cleartext passwords (USER/PASS, PLAIN, LOGIN) are accepted on this connection. */
+  readonly plaintextAllowed: boolean;
   /**
    * Opens the user's maildrop after the credentials were checked (RFC 1939 §4): applies
    * LOGIN-DELAY, takes the lock. Returns a Pop3Error ([IN-USE], [LOGIN-DELAY], [SYS/...]) or undefined.

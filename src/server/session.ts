@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { UserDirectory } from '../auth/types.js';
 import { parseCommandLine } from '../protocol/command.js';
@@ -38,6 +39,17 @@ export interface SessionDeps {
   readonly logger: Logger;
   /** Called once the session is over, before 'session-end' is emitted. */
   readonly onClosed: (session: Session) => void;
+  /** TLS for STLS (RFC 2595); undefined when the server has no certificate. */
+  readonly tls: { readonly context: SecureContext } | undefined;
+  /** Accept USER/PASS and PLAIN on unencrypted connections from any address. */
+  readonly allowPlaintext: boolean;
+  /** Treat loopback peers like encrypted ones for the plaintext policy (local clients, tests). */
+  readonly loopbackIsTrusted: boolean;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 /** Size of the batches a listing (LIST, UIDL, CAPA) is written in. */
@@ -70,7 +82,7 @@ export class Session implements SessionContext {
   private resolveFinished!: () => void;
 
   constructor(
-    private readonly socket: Socket,
+    private socket: Socket,
     private readonly deps: SessionDeps,
     readonly id: number,
   ) {
@@ -104,15 +116,57 @@ export class Session implements SessionContext {
 
   start(): void {
     this.deps.events.emit('session-start', { id: this.id, peer: this.peer });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('end', () => {
-      this.peerEnded = true;
-      if (!this.processing && this.queue.length === 0) this.socket.destroySoon();
-    });
-    this.socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
-    this.socket.on('close', () => void this.onClose());
+    this.attach(this.socket);
     void this.write(formatStatusLine(true, `${this.identity.hostname} POP3 server ready ${this.apopTimestamp}`));
     this.armIdleTimer();
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => {
+      this.peerEnded = true;
+      if (!this.processing && this.queue.length === 0) socket.destroySoon();
+    });
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    socket.on('close', () => void this.onClose());
+  }
+
+  /** True once the connection is TLS (implicit TLS from the start, or after STLS). */
+  get secure(): boolean {
+    return this.socket instanceof TLSSocket;
+  }
+
+  get tlsAvailable(): boolean {
+    return this.deps.tls !== undefined;
+  }
+
+  /**
+   * RFC 3206 / issue 5 policy, like Dovecot's disable_plaintext_auth: cleartext passwords only over
+   * TLS, from loopback, or when the operator allows them.
+   */
+  get plaintextAllowed(): boolean {
+    return this.secure || this.deps.allowPlaintext || (this.deps.loopbackIsTrusted && isLoopback(this.socket.remoteAddress));
+  }
+
+  /**
+   * RFC 2595 §4: after "+OK" to STLS, the TLS negotiation starts at once. Everything the client sent
+   * before the handshake is discarded (STARTTLS command injection, CVE-2021-22946 class): the queue,
+   * the partial line, and the USER given in plaintext.
+   */
+  private startTls(): void {
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    raw.on('error', () => undefined);
+    this.queue.length = 0;
+    this.splitter.reset();
+    this.pendingUser = undefined;
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: this.deps.tls!.context });
+    secure.once('secure', () => this.log.debug({ protocol: secure.getProtocol() }, 'STLS negotiated'));
+    this.socket = secure;
+    this.attach(secure);
   }
 
   /** Server shutdown: finish the command in progress (bounded by the caller), then close. */
@@ -227,6 +281,7 @@ export class Session implements SessionContext {
     }
     await this.send(reply);
     if (reply.kind === 'ok' && reply.then) this.state = transition(this.state, reply.then);
+    if (reply.kind === 'ok' && reply.upgrade === 'tls') this.startTls();
   }
 
   /** The one dispatch point: bytes -> typed command -> state/argument checks -> handler. */

@@ -10,7 +10,12 @@ import type { SessionContext } from '../session-context.js';
 import { lines } from '../reply.js';
 
 export function capabilities(ctx: SessionContext): string[] {
-  const caps = ['TOP', 'USER', 'UIDL', 'PIPELINING', 'RESP-CODES', 'AUTH-RESP-CODE', 'EXPIRE NEVER'];
+  const caps = ['TOP'];
+  // USER only where cleartext passwords are accepted (issue 5 policy; RFC 2449 §6.2 allows it).
+  if (ctx.plaintextAllowed) caps.push('USER');
+  caps.push('UIDL', 'PIPELINING', 'RESP-CODES', 'AUTH-RESP-CODE', 'EXPIRE NEVER');
+  // RFC 2595 §4: STLS is announced only while it can be used.
+  if (ctx.tlsAvailable && !ctx.secure && ctx.state === 'AUTHORIZATION') caps.push('STLS');
   if (ctx.limits.loginDelaySeconds > 0) caps.push(`LOGIN-DELAY ${ctx.limits.loginDelaySeconds}`);
   caps.push(`IMPLEMENTATION ${ctx.identity.implementation}`);
   return caps;

@@ -12,6 +12,8 @@ export const USER: CommandSpec = {
   states: ['AUTHORIZATION'],
   args: [{ kind: 'word', name: 'name' }],
   handler(ctx, args) {
+    // Like Dovecot's disable_plaintext_auth: no cleartext password over an open line.
+    if (!ctx.plaintextAllowed) return pop3Error('auth-failed', 'plaintext authentication disallowed on non-secure connections, use STLS');
     ctx.pendingUser = args.text(0);
     return ok('send PASS');
   },
