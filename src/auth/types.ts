@@ -1,12 +1,43 @@
 /**
- * Credentials behind USER/PASS (RFC 1939 §7) and APOP (RFC 1939 §7). Later issues add a hashed
- * users file and SASL; the server only ever talks to this interface.
+ * Credentials behind USER/PASS (RFC 1939 §7), APOP (RFC 1939 §7) and AUTH (RFC 5034, SASL).
+ * Implementations: StaticUsers (command line / embedding, passwords in memory) and UsersFile
+ * (`--users FILE`, hashed). The server and the SASL mechanisms only ever talk to this interface.
  */
 export interface UserDirectory {
   /** True when the password is right. Must take the same path for unknown users and wrong passwords. */
   verifyPassword(user: string, password: string): Promise<boolean>;
-  /** The shared secret for APOP's MD5 digest, or undefined when the user has none (or is unknown). */
+  /**
+   * The shared secret for APOP's MD5 digest and CRAM-MD5's HMAC, or undefined when the user has
+   * none (or is unknown).
+   */
   apopSecret(user: string): Promise<string | undefined>;
   /** Names of the users, for the demo banner and the manager. */
   listUsers(): Promise<string[]>;
+  /**
+   * SCRAM-SHA-256 verifier (RFC 5802 §3, RFC 7677) of a user, or undefined when the user is unknown
+   * or has none. Optional: a directory without it cannot offer SCRAM-SHA-256.
+   */
+  scramCredentials?(user: string): Promise<ScramCredentials | undefined>;
+  /**
+   * Which optional credential kinds this directory can serve at all, so that CAPA's SASL line only
+   * names mechanisms that can succeed. Optional: a directory without it is taken to support none
+   * (PLAIN and LOGIN, which only need verifyPassword, are always possible).
+   */
+  supports?(feature: DirectoryFeature): boolean;
+}
+
+/**
+ * 'shared-secret': apopSecret() can return cleartext secrets (APOP, CRAM-MD5).
+ * 'scram-sha-256': scramCredentials() can return SCRAM-SHA-256 keys.
+ */
+export type DirectoryFeature = 'shared-secret' | 'scram-sha-256';
+
+/** What a SCRAM server stores (RFC 5802 §3): never the password, nor the SaltedPassword. */
+export interface ScramCredentials {
+  readonly salt: Buffer;
+  readonly iterations: number;
+  /** H(ClientKey) */
+  readonly storedKey: Buffer;
+  /** HMAC(SaltedPassword, "Server Key") */
+  readonly serverKey: Buffer;
 }

@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { passwdCommand } from './passwd-command.js';
 import { serverCommand } from './server-command.js';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true);
   program.addCommand(serverCommand());
+  program.addCommand(passwdCommand());
   for (const cmd of program.commands) {
     cmd.version(VERSION, '-v, --version', 'print the version').helpOption('-h, --help', 'show help');
   }

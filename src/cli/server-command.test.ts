@@ -5,7 +5,9 @@ import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsersFile } from '../auth/users-file.js';
 import { Pop3Client } from '../client/pop3-client.js';
+import { ensureSelfSignedCertificate } from '../tls/index.js';
 import { DEMO_DIR } from './demo.js';
 import { runPopcheck, startServerProcess, type ServerProcess } from './testing/server-process.js';
 
@@ -114,6 +116,35 @@ describe('popcheck server on a Maildir', () => {
     expect(holders.filter((h) => h.ok)).toHaveLength(1);
     expect(holders.filter((h) => h.code === 'IN-USE')).toHaveLength(3);
     expect(await p.stop()).toBe(0);
+  });
+
+  it('serves a hashed users file with STLS and implicit TLS', async () => {
+    const file = path.join(root, 'users.txt');
+    const users = await UsersFile.load(file, { createIfMissing: true, scrypt: { N: 1024, r: 8, p: 1 } });
+    await users.add('alice', 'hashed secret');
+    await users.save();
+    const cert = await ensureSelfSignedCertificate(path.join(root, 'tls'));
+    const p = await startServerProcess(['server', '--users', file, '-d', root, '-p', '0', '--tls-port', '0', '--tls-cert', cert.certPath, '--tls-key', cert.keyPath, '--log-level', 'warn']);
+    running.push(p);
+    expect(p.stdout()).toContain(cert.fingerprint);
+    const tlsPort = Number(/listening on \S+:(\d+) \(implicit TLS\)/.exec(p.stdout())![1]);
+    const { client } = await Pop3Client.open({ host: '127.0.0.1', port: tlsPort, tls: { rejectUnauthorized: false } });
+    await client.command('USER', 'alice');
+    expect((await client.command('PASS', 'hashed secret')).ok).toBe(true);
+    const plain = await Pop3Client.open({ host: '127.0.0.1', port: p.port });
+    expect((await plain.client.command('STLS')).ok).toBe(true);
+    await plain.client.startTls({ rejectUnauthorized: false });
+    await plain.client.command('USER', 'alice');
+    expect((await plain.client.command('PASS', 'wrong')).status?.code).toBe('AUTH');
+    client.destroy();
+    plain.client.destroy();
+  });
+
+  it('refuses -u together with --users, and a TLS key without a certificate', async () => {
+    expect((await runPopcheck(['server', '-u', 'a:b', '--users', 'x', '-d', root])).stderr).toMatch(/either with -u or with --users/);
+    const r = await runPopcheck(['server', '-u', 'alice:x', '-d', root, '--tls-key', 'k.pem']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--tls-cert and --tls-key go together/);
   });
 
   it('a session killed with the server removes nothing', async () => {

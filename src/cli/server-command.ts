@@ -3,48 +3,35 @@
  * (-u user:pass, -d maildir, -p port, -P manager port, -h, -v); every limit has a flag.
  */
 import cluster from 'node:cluster';
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Command, Option } from 'commander';
 import pino from 'pino';
+import { DEFAULT_AUTH_PENALTY, AuthPenalty } from '../auth/auth-penalty.js';
 import { StaticUsers } from '../auth/static-users.js';
-import { DEFAULT_LIMITS, type ServerLimits } from '../server/config.js';
+import { DEFAULT_LIMITS } from '../server/config.js';
 import { createServer, DEFAULT_POP3_PORT, type BoundAddress } from '../server/index.js';
 import { MaildirStore } from '../store/maildir-store.js';
 import { collect, formatAddress, parseListen, parseNonNegativeInt, parsePort, parsePositiveInt } from './options.js';
-import { prepareDemo, prepareDemoUsers, type Demo } from './demo.js';
-import { DEMO_ROOT_ENV, runPrimary } from './server-cluster.js';
+import { runPrimary } from './server-cluster.js';
+import { buildServerSetup, UsageError, type ServerFlags, type ServerSetup } from './server-setup.js';
 
 export const DEFAULT_MANAGER_PORT = 9090;
-
-interface ServerFlags {
-  user?: Array<[string, string]>;
-  maildir?: string;
-  port: number;
-  managerPort: number;
-  listen?: Array<{ host: string | undefined; port: number }>;
-  hostname?: string;
-  logLevel: string;
-  idleTimeout: number;
-  maxCommandOctets: number;
-  maxBadCommands: number;
-  maxQueuedCommands: number;
-  maxConnections: number;
-  loginDelay: number;
-  shutdownGrace: number;
-  workers: number;
-  transform?: string;
-  transformTimeout: number;
-}
 
 export function serverCommand(): Command {
   return new Command('server')
     .description('run the reference POP3 server (no arguments: the built-in demo maildir and users)')
-    .option('-u, --user <user:pass>', 'a user and password (repeatable); the seed\'s form', collect(StaticUsers.parseSpec))
+    .option('-u, --user <user:pass>', "a user and password (repeatable); the seed's form", collect(StaticUsers.parseSpec))
+    .option('--users <file>', 'a users file with hashed passwords (see docs/users-file.md; `popcheck passwd` writes it)')
     .option('-d, --maildir <dir>', 'mail root: one maildrop per user in <dir>/<user>/ (Maildir or a flat folder of files)')
     .option('-p, --port <port>', 'POP3 TCP port on all addresses, IPv6 and IPv4; 0 picks a free port', parsePort, DEFAULT_POP3_PORT)
     .option('-P, --manager-port <port>', 'management UDP port (reserved for the management plane)', parsePort, DEFAULT_MANAGER_PORT)
     .option('--listen <addr:port>', 'bind exactly this address instead of -p (repeatable), e.g. 127.0.0.1:1110 or [::1]:1110', collect(parseListen))
+    .option('--tls-cert <file>', 'PEM certificate (chain) for STLS and implicit TLS (RFC 2595, RFC 8314)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--tls-port <port>', 'implicit-TLS port on all addresses (default 995; 1995 in the demo)', parsePort)
+    .option('--tls-listen <addr:port>', 'bind implicit TLS exactly here instead of --tls-port (repeatable)', collect(parseListen))
+    .option('--allow-plaintext', 'accept USER/PASS, PLAIN and LOGIN on unencrypted connections from any address (default: only over TLS or from loopback)')
+    .option('--auth-delay <ms>', 'auth penalty: delay after a failed login from an address, doubling per failure up to 15 s; 0 = none', parseNonNegativeInt, DEFAULT_AUTH_PENALTY.baseDelayMs)
+    .option('--auth-max-failures <n>', 'failed logins from one address within 15 minutes before it is refused for 15 minutes; 0 = no limit', parseNonNegativeInt, DEFAULT_AUTH_PENALTY.maxFailures)
     .option('--hostname <name>', 'host name in the greeting and APOP timestamps (default: the system host name)')
     .addOption(new Option('--log-level <level>', 'log level (logs are JSON lines on stderr)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .option('--idle-timeout <seconds>', 'autologout after this many idle seconds (RFC 1939 §3: at least 600)', parsePositiveInt, DEFAULT_LIMITS.idleTimeoutMs / 1000)
@@ -61,9 +48,11 @@ export function serverCommand(): Command {
       'after',
       `
 Examples:
-  popcheck server                                   the demo: a temporary copy of fixtures/demo on port 1110
+  popcheck server                                   the demo: a temporary copy of fixtures/demo on port 1110,
+                                                    STLS and implicit TLS (port 1995) with a self-signed certificate
   popcheck server -u alice:secret -d /srv/mail      serve /srv/mail/alice (Maildir or flat folder)
   popcheck server -u alice:secret -d /srv/mail -p 0 pick a free port and print it
+  popcheck server --users users.txt -d /srv/mail --tls-cert c.pem --tls-key k.pem
   popcheck server -u a:b -d mail --listen 127.0.0.1:1110 --listen [::1]:1110
 
 Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 on a start-up failure, 2 on a usage error.`,
@@ -73,44 +62,29 @@ Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 on a start-up failure, 2 on
     });
 }
 
-class UsageError extends Error {}
-
 async function runServer(flags: ServerFlags): Promise<number> {
-  let demo: Demo | undefined;
+  const logger = pino({ level: flags.logLevel, base: { pid: process.pid } }, pino.destination(2));
+  let setup: ServerSetup | undefined;
   try {
-    if (!flags.maildir && flags.user?.length) throw new UsageError('-u needs -d <maildir>: where the users\' maildrops are');
-    if (flags.maildir && !flags.user?.length) throw new UsageError('-d needs at least one -u user:pass');
-    const inheritedDemo = cluster.isWorker ? process.env[DEMO_ROOT_ENV] : undefined;
-    if (!flags.maildir && !inheritedDemo) demo = await prepareDemo();
-    const root = path.resolve(flags.maildir ?? inheritedDemo ?? demo!.root);
-    const demoUsers = flags.maildir ? undefined : (demo?.users ?? (await prepareDemoUsers()));
-    const userList = flags.user ?? demoUsers!;
-    await checkMaildrops(root, userList.map(([u]) => u));
+    setup = await buildServerSetup(flags, logger);
+    const printBanner = (bound: BoundAddress[]): void => banner(bound, setup!, flags);
+    if (flags.workers > 1 && cluster.isPrimary) return await runPrimary(flags.workers, setup.root, logger, printBanner);
 
-    const limits: ServerLimits = {
-      maxCommandOctets: flags.maxCommandOctets,
-      idleTimeoutMs: flags.idleTimeout * 1000,
-      maxBadCommands: flags.maxBadCommands,
-      maxQueuedCommands: flags.maxQueuedCommands,
-      maxConnections: flags.maxConnections,
-      loginDelaySeconds: flags.loginDelay,
-      shutdownGraceMs: flags.shutdownGrace * 1000,
-      transformCommand: flags.transform ?? '',
-      transformTimeoutMs: flags.transformTimeout * 1000,
-      transformMaxOctets: DEFAULT_LIMITS.transformMaxOctets,
-    };
-    if (flags.maxCommandOctets < 255) throw new UsageError('--max-command-octets must be at least 255 (RFC 2449 §4)');
-    const logger = pino({ level: flags.logLevel, base: { pid: process.pid } }, pino.destination(2));
-    if (flags.idleTimeout < 600) logger.warn({ seconds: flags.idleTimeout }, 'idle timeout below the 10 minutes RFC 1939 §3 requires');
-    if (flags.workers > 1 && cluster.isPrimary) {
-      return await runPrimary(flags.workers, root, logger, (bound) => printBanner(bound, root, demoUsers, flags.managerPort, flags.workers));
-    }
-    const server = createServer({ store: new MaildirStore({ root, logger }), users: new StaticUsers(userList), limits, logger, ...(flags.hostname ? { hostname: flags.hostname } : {}) });
-
+    const penalty = flags.authDelay === 0 && flags.authMaxFailures === 0 ? false : new AuthPenalty({ baseDelayMs: flags.authDelay, maxFailures: flags.authMaxFailures });
+    const server = createServer({
+      store: new MaildirStore({ root: setup.root, logger }),
+      users: setup.users,
+      limits: setup.limits,
+      logger,
+      authPenalty: penalty,
+      allowPlaintext: flags.allowPlaintext === true,
+      ...(setup.tls ? { tls: { cert: setup.tls.cert, key: setup.tls.key } } : {}),
+      ...(flags.hostname ? { hostname: flags.hostname } : {}),
+    });
     const bound: BoundAddress[] = [];
-    for (const l of flags.listen ?? [{ host: undefined, port: flags.port }]) bound.push(await server.listen(l));
+    for (const l of setup.listeners) bound.push(await server.listen(l));
     if (cluster.isWorker) process.send!({ type: 'listening', bound });
-    else printBanner(bound, root, demoUsers, flags.managerPort, 1);
+    else printBanner(bound);
     await waitForStopSignal(logger);
     await server.close();
     // A worker's IPC channel keeps it alive: let go of it so the process can end.
@@ -126,30 +100,27 @@ async function runServer(flags: ServerFlags): Promise<number> {
     process.stderr.write(`popcheck server: cannot start: ${e.message}${hint}\n`);
     return 1;
   } finally {
-    await demo?.cleanup();
+    if (!cluster.isWorker) await setup?.cleanup();
   }
 }
 
-async function checkMaildrops(root: string, users: string[]): Promise<void> {
-  const missing: string[] = [];
-  for (const u of users) {
-    const s = await stat(path.join(root, u)).catch(() => undefined);
-    if (!s?.isDirectory()) missing.push(u);
-  }
-  if (missing.length > 0) throw new UsageError(`no maildrop folder for ${missing.map((u) => `${u} (${path.join(root, u)})`).join(', ')}`);
-}
-
-function printBanner(bound: BoundAddress[], root: string, demoUsers: Array<[string, string]> | undefined, managerPort: number, workers: number): void {
-  const lines = bound.map((b) => `popcheck POP3 server listening on ${formatAddress(b.address, b.port)}${b.address === '::' ? ' (IPv6 and IPv4)' : ''}`);
-  if (workers > 1) lines.push(`${workers} worker processes`);
-  lines.push(`mail root: ${root}`);
-  if (demoUsers) {
+function banner(bound: BoundAddress[], setup: ServerSetup, flags: ServerFlags): void {
+  const lines = bound.map(
+    (b) => `popcheck POP3 server listening on ${formatAddress(b.address, b.port)}${b.implicitTls ? ' (implicit TLS)' : setup.tls ? ' (STLS)' : ''}${b.address === '::' ? ' (IPv6 and IPv4)' : ''}`,
+  );
+  if (flags.workers > 1) lines.push(`${flags.workers} worker processes`);
+  lines.push(`mail root: ${setup.root}`);
+  if (setup.tls) lines.push(`TLS certificate SHA-256 fingerprint${setup.tls.selfSigned ? ' (self-signed)' : ''}: ${setup.tls.fingerprint}`);
+  if (setup.demoUsers) {
     lines.push('demo users (a temporary copy of fixtures/demo; changes are discarded on exit):');
-    for (const [u, p] of demoUsers) lines.push(`  ${u} / ${p}`);
-    const [u, p] = demoUsers[0]!;
-    lines.push(`try: curl pop3://127.0.0.1:${bound[0]!.port}/1 -u ${u}:${p}`);
+    for (const [u, p] of setup.demoUsers) lines.push(`  ${u} / ${p}`);
+    const [u, p] = setup.demoUsers[0]!;
+    const plain = bound.find((b) => !b.implicitTls)!;
+    lines.push(`try: curl pop3://127.0.0.1:${plain.port}/1 -u ${u}:${p}`);
+    const secure = bound.find((b) => b.implicitTls);
+    if (secure) lines.push(`     curl -k pop3s://127.0.0.1:${secure.port}/1 -u ${u}:${p}`);
   }
-  lines.push(`management port ${managerPort}/udp is reserved (the management plane is not built yet)`);
+  lines.push(`management port ${flags.managerPort}/udp is reserved (the management plane is not built yet)`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -39,6 +39,9 @@ export class Args {
   text(i: number): string {
     return this.values[i] as string;
   }
+  optionalText(i: number): string | undefined {
+    return this.values[i] as string | undefined;
+  }
 }
 
 export interface CommandSpec {

@@ -31,7 +31,13 @@ export interface MessageReply {
   readonly topLines?: number;
 }
 
-export type Reply = OkReply | LinesReply | MessageReply | Pop3Error;
+/** RFC 5034 §4: a SASL server challenge, "+ " and base64 of data. */
+export interface ChallengeReply {
+  readonly kind: 'challenge';
+  readonly data: Buffer;
+}
+
+export type Reply = OkReply | LinesReply | MessageReply | ChallengeReply | Pop3Error;
 
 export const ok = (text = '', then?: SessionEvent): OkReply => (then ? { kind: 'ok', text, then } : { kind: 'ok', text });
 export const lines = (text: string, body: Iterable<string>): LinesReply => ({ kind: 'lines', text, lines: body });

@@ -8,6 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
 import pino, { type Logger } from 'pino';
+import { AuthPenalty } from '../auth/auth-penalty.js';
+import { saslMechanisms, type SaslMechanism } from '../auth/sasl/index.js';
 import type { UserDirectory } from '../auth/types.js';
 import type { MailStore } from '../store/types.js';
 import { formatStatusLine } from '../protocol/response.js';
@@ -33,6 +35,11 @@ export interface ServerOptions {
   allowPlaintext?: boolean;
   /** Treat loopback peers as trusted for the plaintext policy (default true). */
   loopbackIsTrusted?: boolean;
+  /**
+   * Per-address penalty on failed logins (like Dovecot's auth_penalty); default: AuthPenalty with
+   * its defaults; false turns it off.
+   */
+  authPenalty?: AuthPenalty | false;
 }
 
 export interface ListenOptions {
@@ -66,6 +73,8 @@ export class Pop3Server {
   private readonly table = buildCommandTable();
   private nextId = 1;
   private readonly tlsContext: tls.SecureContext | undefined;
+  private readonly penalty: AuthPenalty | undefined;
+  private readonly mechanisms: readonly SaslMechanism[];
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ServerOptions) {
@@ -75,6 +84,8 @@ export class Pop3Server {
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.identity = { hostname: options.hostname ?? os.hostname(), implementation: `popcheck-${VERSION}` };
     this.loginDelay = new LoginDelayTracker(() => this.limits.loginDelaySeconds);
+    this.penalty = options.authPenalty === false ? undefined : (options.authPenalty ?? new AuthPenalty());
+    this.mechanisms = saslMechanisms(options.users);
     this.tlsContext = options.tls ? tls.createSecureContext({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }) : undefined;
   }
 
@@ -110,7 +121,7 @@ export class Pop3Server {
 
   private bind(host: string, port: number, implicitTls: boolean): Promise<BoundAddress> {
     const listener = implicitTls
-      ? tls.createServer({ allowHalfOpen: true, noDelay: true, secureContext: this.tlsContext!, minVersion: 'TLSv1.2' }, (socket) => this.accept(socket))
+      ? tls.createServer({ allowHalfOpen: true, noDelay: true, cert: this.options.tls!.cert, key: this.options.tls!.key, minVersion: 'TLSv1.2' }, (socket) => this.accept(socket))
       : net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
     // A failed handshake is the client's problem: log it, never let it reach the process.
     listener.on('tlsClientError', (err: Error) => this.logger.debug({ err: err.message }, 'TLS handshake failed'));
@@ -153,6 +164,8 @@ export class Pop3Server {
         tls: this.tlsContext ? { context: this.tlsContext } : undefined,
         allowPlaintext: this.options.allowPlaintext ?? false,
         loopbackIsTrusted: this.options.loopbackIsTrusted ?? true,
+        penalty: this.penalty,
+        mechanisms: this.mechanisms,
       },
       this.nextId++,
     );

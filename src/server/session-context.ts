@@ -3,6 +3,7 @@
  * and the login step. Handlers never touch the socket.
  */
 import type { Logger } from 'pino';
+import type { SaslExchange, SaslMechanism } from '../auth/sasl/index.js';
 import type { UserDirectory } from '../auth/types.js';
 import type { MailStore } from '../store/types.js';
 import type { ServerLimits } from './config.js';
@@ -40,6 +41,16 @@ export interface SessionContext {
    * LOGIN-DELAY, takes the lock. Returns a Pop3Error ([IN-USE], [LOGIN-DELAY], [SYS/...]) or undefined.
    */
   openMaildrop(user: string): Promise<Pop3Error | undefined>;
-  /** Counts a failed authentication (metrics, penalties). */
+  /** Counts a failed authentication (metrics, the per-address penalty). */
   authFailed(user: string | undefined): void;
+  /**
+   * Call before checking credentials (PASS, APOP, AUTH): waits out the per-address penalty, or
+   * returns the error when the address is locked out.
+   */
+  beforeCredentials(): Promise<Pop3Error | undefined>;
+  /** SASL mechanisms usable on this connection (RFC 5034; plaintext ones only where allowed). */
+  saslMechanisms(): readonly SaslMechanism[];
+  /** Routes the following client lines to this exchange (RFC 5034 §4). */
+  beginSasl(exchange: SaslExchange): void;
+  endSasl(): void;
 }

@@ -8,7 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { TLSSocket, type SecureContext } from 'node:tls';
+import type { AuthPenalty } from '../auth/auth-penalty.js';
+import { advertisedMechanisms, type SaslExchange, type SaslMechanism } from '../auth/sasl/index.js';
+import { continueSasl } from './commands/auth.js';
 import type { Logger } from 'pino';
 import type { UserDirectory } from '../auth/types.js';
 import { parseCommandLine } from '../protocol/command.js';
@@ -41,6 +45,10 @@ export interface SessionDeps {
   readonly onClosed: (session: Session) => void;
   /** TLS for STLS (RFC 2595); undefined when the server has no certificate. */
   readonly tls: { readonly context: SecureContext } | undefined;
+  /** Per-address penalty on failed logins; undefined turns it off (tests). */
+  readonly penalty: AuthPenalty | undefined;
+  /** SASL mechanisms the user directory supports (RFC 5034). */
+  readonly mechanisms: readonly SaslMechanism[];
   /** Accept USER/PASS and PLAIN on unencrypted connections from any address. */
   readonly allowPlaintext: boolean;
   /** Treat loopback peers like encrypted ones for the plaintext policy (local clients, tests). */
@@ -51,6 +59,12 @@ function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
+
+/**
+ * RFC 5034 §4: SASL responses "may be of arbitrary length" and are not bound by the 255-octet
+ * command limit. Our mechanisms take at most MAX_SASL_MESSAGE_OCTETS (4096) decoded, 5464 in base64.
+ */
+const MAX_SASL_LINE_OCTETS = 8192;
 
 /** Size of the batches a listing (LIST, UIDL, CAPA) is written in. */
 const LISTING_BATCH_OCTETS = 16 * 1024;
@@ -63,6 +77,7 @@ export class Session implements SessionContext {
   readonly log: Logger;
 
   private user: string | undefined;
+  private sasl: SaslExchange | undefined;
   private readonly splitter: LineSplitter;
   private readonly queue: SplitEvent[] = [];
   private processing = false;
@@ -196,6 +211,7 @@ export class Session implements SessionContext {
       }
       this.view = new MaildropView(maildrop);
       this.user = user;
+      this.deps.penalty?.recordSuccess(this.remoteAddress);
       this.deps.loginDelay.recordLogin(user);
       this.log.info({ user, messages: maildrop.messages.length }, 'login');
       this.deps.events.emit('login', { user, peer: this.peer });
@@ -217,7 +233,39 @@ export class Session implements SessionContext {
 
   authFailed(user: string | undefined): void {
     this.log.info({ user }, 'authentication failed');
+    this.deps.penalty?.recordFailure(this.remoteAddress);
     this.deps.events.emit('auth-failure', { peer: this.peer, user });
+  }
+
+  async beforeCredentials(): Promise<Pop3Error | undefined> {
+    const decision = this.deps.penalty?.check(this.remoteAddress);
+    if (!decision) return undefined;
+    if (decision.kind === 'refuse') {
+      this.log.warn({ failures: decision.failures }, 'login refused: too many failures from this address');
+      // RFC 3206: a passing condition, not the credentials: retrying later may work.
+      return pop3Error('sys-temp', `too many failed logins from your address, try again in ${Math.ceil(decision.retryAfterMs / 1000)} seconds`);
+    }
+    if (decision.delayMs > 0) await delay(decision.delayMs, undefined, { ref: false });
+    return undefined;
+  }
+
+  saslMechanisms(): readonly SaslMechanism[] {
+    const usable = new Set(advertisedMechanisms(this.deps.mechanisms, { secure: this.secure, allowPlaintextPasswords: this.plaintextAllowed }));
+    return this.deps.mechanisms.filter((m) => usable.has(m.name));
+  }
+
+  beginSasl(exchange: SaslExchange): void {
+    this.sasl = exchange;
+    this.splitter.maxLineOctets = MAX_SASL_LINE_OCTETS;
+  }
+
+  endSasl(): void {
+    this.sasl = undefined;
+    this.splitter.maxLineOctets = this.limits.maxCommandOctets;
+  }
+
+  private get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
   }
 
   // --- input ----------------------------------------------------------------------------------
@@ -286,6 +334,14 @@ export class Session implements SessionContext {
 
   /** The one dispatch point: bytes -> typed command -> state/argument checks -> handler. */
   private async dispatch(event: SplitEvent): Promise<{ verb: string; reply: Reply }> {
+    if (this.sasl) {
+      // RFC 5034 §4: while an exchange is open, a line is a SASL response, not a command.
+      if (event.kind === 'overflow') {
+        this.endSasl();
+        return { verb: 'AUTH', reply: pop3Error('line-too-long', 'authentication response too long') };
+      }
+      return { verb: 'AUTH', reply: await continueSasl(this, this.sasl, event.bytes.toString('latin1')) };
+    }
     if (event.kind === 'overflow') {
       this.pendingUser = undefined;
       return { verb: '(too long)', reply: pop3Error('line-too-long', `command line too long, the limit is ${event.limit} octets`) };
@@ -356,6 +412,10 @@ export class Session implements SessionContext {
     switch (reply.kind) {
       case 'ok':
         await this.write(formatStatusLine(true, reply.text));
+        return;
+      case 'challenge':
+        // "+ " then base64; an empty challenge is "+ " alone (RFC 5034 §4).
+        await this.write(Buffer.from(`+ ${reply.data.toString('base64')}\r\n`, 'latin1'));
         return;
       case 'lines': {
         let batch = [formatStatusLine(true, reply.text)];

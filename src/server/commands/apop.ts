@@ -17,6 +17,8 @@ export const APOP: CommandSpec = {
   ],
   logArgs: false,
   async handler(ctx, args) {
+    const gate = await ctx.beforeCredentials();
+    if (gate) return gate;
     const user = args.text(0);
     const digest = args.text(1).toLowerCase();
     const secret = await ctx.users.apopSecret(user);

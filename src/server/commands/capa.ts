@@ -14,6 +14,9 @@ export function capabilities(ctx: SessionContext): string[] {
   // USER only where cleartext passwords are accepted (issue 5 policy; RFC 2449 §6.2 allows it).
   if (ctx.plaintextAllowed) caps.push('USER');
   caps.push('UIDL', 'PIPELINING', 'RESP-CODES', 'AUTH-RESP-CODE', 'EXPIRE NEVER');
+  // RFC 2449 §6.3 / RFC 5034: SASL lists the mechanisms usable on this connection.
+  const sasl = ctx.saslMechanisms().map((m) => m.name);
+  if (sasl.length > 0) caps.push(`SASL ${sasl.join(' ')}`);
   // RFC 2595 §4: STLS is announced only while it can be used.
   if (ctx.tlsAvailable && !ctx.secure && ctx.state === 'AUTHORIZATION') caps.push('STLS');
   if (ctx.limits.loginDelaySeconds > 0) caps.push(`LOGIN-DELAY ${ctx.limits.loginDelaySeconds}`);

@@ -28,6 +28,8 @@ export const PASS: CommandSpec = {
     const user = ctx.pendingUser;
     ctx.pendingUser = undefined;
     if (user === undefined) return pop3Error('wrong-state', 'PASS must follow a successful USER');
+    const gate = await ctx.beforeCredentials();
+    if (gate) return gate;
     if (!(await ctx.users.verifyPassword(user, args.text(0)))) {
       ctx.authFailed(user);
       return pop3Error('auth-failed', 'invalid user name or password');

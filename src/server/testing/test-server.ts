@@ -6,7 +6,7 @@ import { StaticUsers } from '../../auth/static-users.js';
 import { Pop3Client, type ResponseLine } from '../../client/pop3-client.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import type { ServerLimits } from '../config.js';
-import { createServer, type Pop3Server } from '../server.js';
+import { createServer, type Pop3Server, type ServerOptions } from '../server.js';
 
 export interface TestServer {
   server: Pop3Server;
@@ -26,14 +26,15 @@ export const TEST_USERS: ReadonlyArray<[string, string]> = [
 ];
 
 export async function startTestServer(
-  options: { limits?: Partial<ServerLimits>; messages?: Array<Buffer | string>; host?: string } = {},
+  options: { limits?: Partial<ServerLimits>; messages?: Array<Buffer | string>; host?: string; server?: Partial<ServerOptions> } = {},
 ): Promise<TestServer> {
   const store = new MemoryStore();
   const users = new StaticUsers(TEST_USERS);
   for (const [u] of TEST_USERS) store.addUser(u);
   let t = 1_700_000_000;
   for (const m of options.messages ?? []) store.deliver('alice', m, { deliveredAt: new Date(t++ * 1000) });
-  const server = createServer({ store, users, hostname: 'test.invalid', ...(options.limits ? { limits: options.limits } : {}) });
+  // No auth penalty unless a test asks for one: many tests fail logins on purpose.
+  const server = createServer({ store, users, hostname: 'test.invalid', authPenalty: false, ...(options.limits ? { limits: options.limits } : {}), ...options.server });
   const host = options.host ?? '127.0.0.1';
   const { port } = await server.listen({ host, port: 0 });
   const clients: Pop3Client[] = [];
