@@ -18,6 +18,9 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true);
   program.addCommand(serverCommand());
   program.addCommand(passwdCommand());
+  // Listed for --help; main() hands `conformance` to its own parser before commander sees it, so
+  // the harness (and cucumber) is only loaded when asked for.
+  program.addCommand(new Command('conformance').description('run the POP3 conformance suite against the bundled server or any host (see: popcheck conformance --help)'));
   for (const cmd of program.commands) {
     cmd.version(VERSION, '-v, --version', 'print the version').helpOption('-h, --help', 'show help');
   }

@@ -1,0 +1,218 @@
+/**
+ * `popcheck conformance`: option parsing and validation (commander), then src/harness/conformance.ts.
+ * Every usage mistake is one line on stderr and exit 2, before anything connects or starts.
+ */
+import path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { FixtureMode, TlsMode } from '../harness/contract.js';
+import { runConformance, type ConformanceIo, type TargetSpec } from '../harness/conformance.js';
+import { EXIT, UsageError } from '../harness/exit-codes.js';
+import { FORMAT_NAMES, parseFormatSpec } from '../harness/formats/output-formats.js';
+import { projectRoot } from '../harness/project-root.js';
+
+const DEFAULT_FEATURES = ['features/**/*.feature'];
+const DEFAULT_STEPS = ['steps/**/*.ts'];
+/** features/interop/ drives real POP3 clients against its own server: not a check of the target. */
+const DEFAULT_EXCLUDE = 'not @interop';
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+const HELP_AFTER = `
+Without --host, the bundled reference server is started in-process on 127.0.0.1 with
+empty Maildirs for alice/wonderland and bob/builder, and every scenario runs
+(fixtures, destructive and @bundled ones included); it is stopped and removed after.
+
+Against a --host, nothing on the target is changed unless asked: @fixtures scenarios
+need --fixtures maildir:PATH (the maildrop of --user, writable by popcheck), and
+@destructive ones (DELE then QUIT) need --destructive. @bundled ones are skipped.
+
+Verdicts: PASS, FAIL (a MUST, or a SHOULD with --strict), WARN (a SHOULD or MAY not
+met, or a capability that works without being advertised), SKIP (with the reason;
+"not advertised" is counted apart), ERROR (a harness or network problem).
+
+Exit codes:
+  0  every MUST passed (and nothing regressed against --baseline)
+  1  a MUST failed (a SHOULD too with --strict); with --baseline, only failures
+     the baseline does not already record count
+  2  usage error (one line on stderr)
+  3  target unreachable (no greeting), or a harness error (any ERROR verdict)
+  4  regression: a scenario that passed in --baseline does not pass now
+
+Examples:
+  npm run conformance
+  npm run conformance -- --host mail.example.org --tls implicit --user u --pass p
+  npm run conformance -- --host 127.0.0.1 --port 11110 --user alice --pass wonderland \\
+      --fixtures maildir:/tmp/popcheck-dovecot/mail/alice --destructive \\
+      --format junit:reports/c.xml --format json --baseline docs/conformance/dovecot-baseline.json
+  npm run conformance -- --list --tags '@rfc1939 and @MUST'
+
+See docs/conformance/README.md.
+`;
+
+interface RawOptions {
+  host?: string;
+  port?: number;
+  tls: TlsMode;
+  tlsInsecure?: boolean;
+  user?: string;
+  pass?: string;
+  user2?: string;
+  pass2?: string;
+  fixtures?: FixtureMode;
+  destructive?: boolean;
+  tags?: string;
+  parallel: number;
+  timeout: number;
+  strict?: boolean;
+  format?: string[];
+  baseline?: string;
+  writeBaseline?: string;
+  list?: boolean;
+  progress: boolean;
+  features?: string[];
+  steps?: string[];
+}
+
+export function conformanceCommand(): Command {
+  return new Command('popcheck conformance')
+    .description('Run the POP3 conformance suite against the bundled server or any POP3 host')
+    .helpOption('-h, --help', 'show help')
+    .addOption(new Option('--host <host>', 'the POP3 server to test (default: start the bundled server)'))
+    .addOption(new Option('--port <port>', 'its port (default 110, or 995 with --tls implicit)').argParser(parsePort))
+    .addOption(new Option('--tls <mode>', 'none, implicit (TLS from the first byte) or stls (RFC 2595)').choices(['none', 'implicit', 'stls']).default('none'))
+    .addOption(new Option('--tls-insecure', 'accept a certificate that does not verify (self-signed test servers)'))
+    .addOption(new Option('--user <user>', 'the account to log in with (required with --host)'))
+    .addOption(new Option('--pass <password>', 'its password'))
+    .addOption(new Option('--user2 <user>', 'a second account, for scenarios about two maildrops'))
+    .addOption(new Option('--pass2 <password>', "the second account's password"))
+    .addOption(new Option('--fixtures <spec>', 'maildir:PATH (write known messages into the maildrop of --user at PATH) or none').argParser(parseFixtures))
+    .addOption(new Option('--destructive', 'allow scenarios that delete messages (DELE then QUIT)'))
+    .addOption(new Option('--tags <expression>', "cucumber tag expression selecting scenarios, e.g. '@rfc1939 and not @MAY'"))
+    .addOption(new Option('--parallel <n>', 'run scenarios in n worker processes (0: in this process)').argParser(parseCount).default(0))
+    .addOption(new Option('--timeout <ms>', 'milliseconds to wait for each response').argParser(parsePositive).default(DEFAULT_TIMEOUT_MS))
+    .addOption(new Option('--strict', 'count failed SHOULD scenarios as FAIL, not WARN'))
+    .addOption(
+      new Option('--format <format[:path]>', `write a report: ${FORMAT_NAMES.join(', ')}; repeatable; default path reports/conformance.<ext>`)
+        .argParser(collect),
+    )
+    .addOption(new Option('--baseline <file>', 'gate on regressions against this baseline (exit 4) instead of on known failures'))
+    .addOption(new Option('--write-baseline <file>', "write this run's verdicts as a baseline (waivers carried over)"))
+    .addOption(new Option('--list', 'print the plan (scenarios, tags, what would be skipped and why) without connecting'))
+    .addOption(new Option('--no-progress', 'do not show the progress line'))
+    // For the harness's own tests: another feature set and its steps (globs relative to the package).
+    .addOption(new Option('--features <glob>').argParser(collect).hideHelp())
+    .addOption(new Option('--steps <glob>').argParser(collect).hideHelp())
+    .addHelpText('after', HELP_AFTER);
+}
+
+/**
+ * Entry point called by src/cli/popcheck.ts with the arguments after "conformance". Returns the
+ * exit code. `io` is for tests: other streams, working directory or bundled-server factory.
+ */
+export async function runConformanceCli(argv: string[], io: Partial<ConformanceIo> = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const command = conformanceCommand()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => stdout.write(s),
+      writeErr: (s) => stderr.write(s),
+      // Commander's own errors: one line, in the shape of ours.
+      outputError: (s, write) => write(`popcheck conformance: ${s.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`),
+    });
+  let raw: RawOptions;
+  try {
+    command.parse(argv, { from: 'user' });
+    raw = command.opts<RawOptions>();
+  } catch (err) {
+    if (err instanceof CommanderError) return err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    throw err;
+  }
+  try {
+    const root = projectRoot();
+    return await runConformance(
+      {
+        target: targetOf(raw, io.cwd ?? process.cwd()),
+        timeoutMs: raw.timeout,
+        tags: raw.tags ?? '',
+        strict: raw.strict === true,
+        parallel: raw.parallel,
+        formats: (raw.format ?? []).map(parseFormatSpec),
+        baselineFile: raw.baseline,
+        writeBaselineFile: raw.writeBaseline,
+        list: raw.list === true,
+        progress: raw.progress,
+        suite: {
+          cwd: root,
+          featurePaths: raw.features ?? DEFAULT_FEATURES,
+          importPaths: raw.steps ?? DEFAULT_STEPS,
+          alwaysExclude: raw.features === undefined ? DEFAULT_EXCLUDE : undefined,
+        },
+      },
+      { stdout, stderr, cwd: io.cwd ?? process.cwd(), startBundled: io.startBundled },
+    );
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    stderr.write(`popcheck conformance: ${err.message}\n`);
+    return EXIT.usage;
+  }
+}
+
+/** Checks the combinations commander cannot, and builds the target. */
+function targetOf(o: RawOptions, cwd: string): TargetSpec {
+  const hostOnly = (['port', 'tlsInsecure', 'user', 'pass', 'user2', 'pass2', 'fixtures', 'destructive'] as const).filter((k) => o[k] !== undefined);
+  if (o.host === undefined) {
+    if (hostOnly.length > 0 || o.tls !== 'none') {
+      const names = [...hostOnly.map(flagName), ...(o.tls !== 'none' ? ['--tls'] : [])];
+      throw new UsageError(`${names.join(', ')} only make${names.length === 1 ? 's' : ''} sense with --host (without it the bundled server is used)`);
+    }
+    return { kind: 'bundled' };
+  }
+  if (o.host.trim() === '') throw new UsageError('--host is empty');
+  if (o.user === undefined || o.pass === undefined) throw new UsageError('--host needs --user and --pass');
+  if ((o.user2 === undefined) !== (o.pass2 === undefined)) throw new UsageError('--user2 and --pass2 go together');
+  return {
+    kind: 'host',
+    world: {
+      host: o.host,
+      port: o.port ?? (o.tls === 'implicit' ? 995 : 110),
+      tls: o.tls,
+      tlsInsecure: o.tlsInsecure === true,
+      account: { user: o.user, pass: o.pass },
+      account2: o.user2 !== undefined && o.pass2 !== undefined ? { user: o.user2, pass: o.pass2 } : undefined,
+      // Steps run with the package as working directory: hand them an absolute path.
+      fixtures: o.fixtures?.kind === 'maildir' ? { kind: 'maildir', path: path.resolve(cwd, o.fixtures.path) } : { kind: 'none' },
+      destructive: o.destructive === true,
+      bundled: false,
+    },
+  };
+}
+
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number (1-65535)');
+  return n;
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number (0 or more)');
+  return Number(value);
+}
+
+function parsePositive(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return Number(value);
+}
+
+function parseFixtures(value: string): FixtureMode {
+  if (value === 'none') return { kind: 'none' };
+  if (value.startsWith('maildir:') && value.length > 'maildir:'.length) return { kind: 'maildir', path: value.slice('maildir:'.length) };
+  throw new InvalidArgumentError('expected maildir:PATH or none');
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
