@@ -1,2 +1,3 @@
 export * from './pop3-client.js';
 export * from './transcript.js';
+export * from './commands.js';

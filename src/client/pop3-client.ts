@@ -15,6 +15,7 @@ import {
   type GrammarViolation,
   type StatusLine,
 } from '../protocol/index.js';
+import { expectsMultiLine } from './commands.js';
 import type { TranscriptEntry } from './transcript.js';
 
 export interface ConnectOptions {
@@ -26,6 +27,11 @@ export interface ConnectOptions {
   timeoutMs?: number | undefined;
   /** Local address to bind, e.g. to pick the address family. */
   localAddress?: string | undefined;
+  /**
+   * Octets of each direction kept in the transcript; past this only a count is kept, so a test that
+   * retrieves a huge message does not hold it twice in memory. Default 1 MiB.
+   */
+  maxTranscriptOctets?: number | undefined;
 }
 
 export interface ResponseLine {
@@ -43,6 +49,19 @@ export interface MultiLineBody {
   /** The un-stuffed body: the octets between the status line and the terminator. */
   readonly data: Buffer;
   readonly violations: readonly string[];
+  /**
+   * The body exactly as it came over the wire, stuffing and the ".CRLF" terminator included
+   * (empty when the body was streamed through `onData`).
+   */
+  readonly raw?: Buffer;
+  /** Octets of the body on the wire, terminator included (also counted when streamed). */
+  readonly wireOctets?: number;
+}
+
+/** A status line and, for a successful multi-line command, its body. */
+export interface Pop3Reply {
+  readonly line: ResponseLine;
+  readonly body?: MultiLineBody | undefined;
 }
 
 export class ClientError extends Error {
@@ -59,6 +78,8 @@ export class ClientError extends Error {
 /** A server line longer than this without a line break is an error (the limit is 512). */
 const MAX_UNTERMINATED_LINE = 64 * 1024;
 
+const DEFAULT_TRANSCRIPT_OCTETS = 1024 * 1024;
+
 export class Pop3Client {
   readonly transcript: TranscriptEntry[] = [];
   private inbox: Buffer = Buffer.alloc(0);
@@ -67,11 +88,16 @@ export class Pop3Client {
   private closeError: Error | undefined;
   private wake: (() => void) | undefined;
   private readonly started = Date.now();
+  private readonly recorded = { client: 0, server: 0 };
+  private readonly dropped = { client: 0, server: 0 };
+  private received = 0;
   readonly timeoutMs: number;
+  private readonly maxTranscriptOctets: number;
 
-  private constructor(socket: net.Socket, timeoutMs: number) {
+  private constructor(socket: net.Socket, timeoutMs: number, maxTranscriptOctets = DEFAULT_TRANSCRIPT_OCTETS) {
     this.socket = socket;
     this.timeoutMs = timeoutMs;
+    this.maxTranscriptOctets = maxTranscriptOctets;
     this.attach(socket);
   }
 
@@ -89,7 +115,7 @@ export class Pop3Client {
       throw new ClientError('connect', `cannot connect to ${options.host}:${options.port}: ${(err as Error).message}`, { cause: err });
     }
     socket.setNoDelay(true);
-    return new Pop3Client(socket, timeoutMs);
+    return new Pop3Client(socket, timeoutMs, options.maxTranscriptOctets);
   }
 
   /** Connects and reads the greeting. */
@@ -118,6 +144,16 @@ export class Pop3Client {
   /** Bytes received and not yet consumed by a read. */
   get unread(): Buffer {
     return this.inbox;
+  }
+
+  /** Octets received from the server so far. */
+  get octetsReceived(): number {
+    return this.received;
+  }
+
+  /** Octets left out of the transcript because of maxTranscriptOctets, per direction. */
+  get transcriptDropped(): { readonly client: number; readonly server: number } {
+    return { ...this.dropped };
   }
 
   /** Writes bytes exactly as given. */
@@ -158,8 +194,30 @@ export class Pop3Client {
     return { line, body: await this.readMultiLine() };
   }
 
+  /**
+   * Sends one command line exactly as written (CRLF added) and reads its reply: the status line,
+   * and the multi-line body when the command has one (expectsMultiLine) and the status is +OK.
+   * Unlike send(), the text is not re-joined, so doubled spaces and odd keywords reach the server.
+   */
+  async request(commandLine: string, timeoutMs = this.timeoutMs): Promise<Pop3Reply> {
+    if (/[\r\n]/.test(commandLine)) throw new Error('command text must not contain CR or LF');
+    await this.writeRaw(`${commandLine}\r\n`);
+    return this.readReply(expectsMultiLine(commandLine), timeoutMs);
+  }
+
+  /**
+   * Reads one reply: a status line, then a body when `multiLine` and the status is +OK.
+   * `timeoutMs` bounds the wait for the status line (e.g. longer for a server that delays failed
+   * logins); the body's chunks are each bounded by the client's timeout.
+   */
+  async readReply(multiLine: boolean, timeoutMs = this.timeoutMs): Promise<Pop3Reply> {
+    const line = await this.readLine(timeoutMs);
+    if (!multiLine || !line.ok) return { line };
+    return { line, body: await this.readMultiLine() };
+  }
+
   /** Reads one line ending in LF (a missing CR is reported as a grammar violation). */
-  async readLine(): Promise<ResponseLine> {
+  async readLine(timeoutMs = this.timeoutMs): Promise<ResponseLine> {
     for (;;) {
       const lf = this.inbox.indexOf(0x0a);
       if (lf !== -1) {
@@ -170,7 +228,7 @@ export class Pop3Client {
       if (this.inbox.length > MAX_UNTERMINATED_LINE) {
         throw new ClientError('overflow', `server sent ${this.inbox.length} octets without a line break`);
       }
-      await this.waitForData('a response line');
+      await this.waitForData('a response line', timeoutMs);
     }
   }
 
@@ -181,19 +239,40 @@ export class Pop3Client {
   async readMultiLine(onData?: (chunk: Buffer) => void): Promise<MultiLineBody> {
     const decoder = new MultiLineDecoder();
     const parts: Buffer[] = [];
+    const rawParts: Buffer[] = [];
+    let wireOctets = 0;
     for (;;) {
       const input = this.inbox;
       this.inbox = Buffer.alloc(0);
       const step = decoder.push(input);
+      const consumed = step.done ? input.subarray(0, input.length - step.rest.length) : input;
+      wireOctets += consumed.length;
+      if (!onData && consumed.length > 0) rawParts.push(consumed);
       if (step.data.length > 0) {
         if (onData) onData(step.data);
         else parts.push(step.data);
       }
       if (step.done) {
         this.inbox = Buffer.from(step.rest);
-        return { data: Buffer.concat(parts), violations: decoder.violations };
+        return { data: Buffer.concat(parts), violations: decoder.violations, raw: Buffer.concat(rawParts), wireOctets };
       }
       await this.waitForData('the end of a multi-line response');
+    }
+  }
+
+  /**
+   * Waits up to `ms` for the server to close the connection: true when it stayed open that long.
+   * This is an observation with a deadline (e.g. of an inactivity timer), not a pause: it returns
+   * false as soon as the connection closes.
+   */
+  async staysOpenFor(ms: number): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await withTimeout(once(this.socket, 'close'), ms, 'the connection to stay open');
+      return false;
+    } catch (err) {
+      if (err instanceof ClientError && err.kind === 'timeout') return !this.closed;
+      throw err;
     }
   }
 
@@ -249,7 +328,7 @@ export class Pop3Client {
     w?.();
   }
 
-  private async waitForData(what: string): Promise<void> {
+  private async waitForData(what: string, timeoutMs = this.timeoutMs): Promise<void> {
     if (this.closed) {
       const why = this.closeError ? `: ${this.closeError.message}` : '';
       throw new ClientError('closed', `connection closed while waiting for ${what}${why}`);
@@ -258,7 +337,7 @@ export class Pop3Client {
     try {
       await new Promise<void>((resolve, reject) => {
         this.wake = resolve;
-        timer = setTimeout(() => reject(new ClientError('timeout', `no answer within ${this.timeoutMs} ms while waiting for ${what}`)), this.timeoutMs);
+        timer = setTimeout(() => reject(new ClientError('timeout', `no answer within ${timeoutMs} ms while waiting for ${what}`)), timeoutMs);
       });
     } finally {
       clearTimeout(timer);
@@ -267,7 +346,14 @@ export class Pop3Client {
   }
 
   private record(from: 'client' | 'server', bytes: Buffer): void {
-    if (bytes.length > 0) this.transcript.push({ from, bytes: Buffer.from(bytes), at: Date.now() - this.started });
+    if (bytes.length === 0) return;
+    if (from === 'server') this.received += bytes.length;
+    const room = this.maxTranscriptOctets - this.recorded[from];
+    const kept = room >= bytes.length ? bytes : bytes.subarray(0, Math.max(0, room));
+    this.dropped[from] += bytes.length - kept.length;
+    if (kept.length === 0) return;
+    this.recorded[from] += kept.length;
+    this.transcript.push({ from, bytes: Buffer.from(kept), at: Date.now() - this.started });
   }
 }
 
