@@ -8,13 +8,26 @@ describe('StaticUsers', () => {
     ['bob', 'builder'],
   ]);
 
-  it('verifies passwords and gives the password as the shared secret', async () => {
+  it('verifies passwords; password users have no shared secret (RFC 1939 §13)', async () => {
     expect(await users.verifyPassword('alice', 'wonderland')).toBe(true);
     expect(await users.verifyPassword('alice', 'builder')).toBe(false);
     expect(await users.verifyPassword('carol', 'wonderland')).toBe(false);
-    expect(await users.apopSecret('bob')).toBe('builder');
+    expect(await users.apopSecret('bob')).toBeUndefined();
     expect(await users.apopSecret('carol')).toBeUndefined();
     expect(await users.listUsers()).toEqual(['alice', 'bob']);
+  });
+
+  it('keeps APOP users apart: a shared secret, no password', async () => {
+    const u = new StaticUsers([['alice', 'wonderland']], { apopUsers: [['dave', 'tlsarecool']] });
+    expect(await u.apopSecret('dave')).toBe('tlsarecool');
+    expect(await u.verifyPassword('dave', 'tlsarecool')).toBe(false);
+    expect(await u.listUsers()).toEqual(['alice', 'dave']);
+    expect(u.supports('apop')).toBe(true);
+    // CRAM-MD5 only when every user could use it.
+    expect(u.supports('shared-secret')).toBe(false);
+    expect(new StaticUsers([], { apopUsers: [['dave', 'x']] }).supports('shared-secret')).toBe(true);
+    expect(u.delete('dave')).toBe(true);
+    expect(u.supports('apop')).toBe(false);
   });
 
   it('parses the seed\'s user:pass form', () => {
@@ -23,8 +36,9 @@ describe('StaticUsers', () => {
     expect(() => StaticUsers.parseSpec('a:')).toThrow();
   });
 
-  it('offers every feature and derives stable SCRAM-SHA-256 keys from the passwords', async () => {
-    expect(users.supports('shared-secret')).toBe(true);
+  it('offers SCRAM-SHA-256 and derives stable keys from the passwords', async () => {
+    expect(users.supports('shared-secret')).toBe(false);
+    expect(users.supports('apop')).toBe(false);
     expect(users.supports('scram-sha-256')).toBe(true);
     const a = await users.scramCredentials('alice');
     const b = await users.scramCredentials('alice');

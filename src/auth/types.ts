@@ -8,7 +8,9 @@ export interface UserDirectory {
   verifyPassword(user: string, password: string): Promise<boolean>;
   /**
    * The shared secret for APOP's MD5 digest and CRAM-MD5's HMAC, or undefined when the user has
-   * none (or is unknown).
+   * none (or is unknown). A user with a shared secret is an APOP user: RFC 1939 §13 says a server
+   * "should not allow both methods of access for a given user", so the server refuses USER/PASS
+   * for such a user.
    */
   apopSecret(user: string): Promise<string | undefined>;
   /** Names of the users, for the demo banner and the manager. */
@@ -27,10 +29,12 @@ export interface UserDirectory {
 }
 
 /**
- * 'shared-secret': apopSecret() can return cleartext secrets (APOP, CRAM-MD5).
- * 'scram-sha-256': scramCredentials() can return SCRAM-SHA-256 keys.
+ * 'apop': at least one user has a shared secret, so the greeting carries an APOP timestamp.
+ * 'shared-secret': every user has one, so CRAM-MD5 can be announced: CAPA is the same for all
+ *   users, and clients such as curl pick CRAM-MD5 on their own whenever it is announced.
+ * 'scram-sha-256': every user has SCRAM-SHA-256 keys (same reason).
  */
-export type DirectoryFeature = 'shared-secret' | 'scram-sha-256';
+export type DirectoryFeature = 'apop' | 'shared-secret' | 'scram-sha-256';
 
 /** What a SCRAM server stores (RFC 5802 §3): never the password, nor the SaltedPassword. */
 export interface ScramCredentials {

@@ -124,7 +124,9 @@ describe('UsersFile', () => {
     expect(scram!.storedKey.equals(expected.storedKey)).toBe(true);
     expect(await users.scramCredentials('nobody')).toBeUndefined();
     expect(await users.listUsers()).toEqual(['alice', 'bob']);
-    expect(users.supports('shared-secret')).toBe(true);
+    // APOP is offered (bob has a secret); CRAM-MD5 is not, since alice could not use it.
+    expect(users.supports('apop')).toBe(true);
+    expect(users.supports('shared-secret')).toBe(false);
     expect(users.supports('scram-sha-256')).toBe(true);
     expect(users.warnings).toHaveLength(2); // weak test parameters
   });
@@ -133,6 +135,7 @@ describe('UsersFile', () => {
     const file = await writeUsers('users', [await lineFor('alice', 'a', { scram: false })]);
     const users = await UsersFile.load(file, FAST);
     expect(users.supports('shared-secret')).toBe(false);
+    expect(users.supports('apop')).toBe(false);
     expect(users.supports('scram-sha-256')).toBe(false);
   });
 

@@ -340,10 +340,10 @@ export class UsersFile implements UserDirectory {
 
   /** 'shared-secret' when some user has a stored secret, 'scram-sha-256' when some user has a verifier. */
   supports(feature: DirectoryFeature): boolean {
-    for (const e of this.entries.values()) {
-      if (feature === 'shared-secret' ? e.secret !== undefined : e.scram !== undefined) return true;
-    }
-    return false;
+    const has = (e: UserEntry): boolean => (feature === 'scram-sha-256' ? e.scram !== undefined : e.secret !== undefined);
+    const entries = [...this.entries.values()];
+    if (feature === 'apop') return entries.some(has);
+    return entries.length > 0 && entries.every(has);
   }
 
   // --- editing ----------------------------------------------------------------------------------

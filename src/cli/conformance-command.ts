@@ -56,6 +56,8 @@ interface RawOptions {
   user?: string;
   pass?: string;
   user2?: string;
+  apopUser?: string;
+  apopPass?: string;
   pass2?: string;
   fixtures?: FixtureMode;
   destructive?: boolean;
@@ -83,6 +85,8 @@ export function conformanceCommand(): Command {
     .addOption(new Option('--user <user>', 'the account to log in with (required with --host)'))
     .addOption(new Option('--pass <password>', 'its password'))
     .addOption(new Option('--user2 <user>', 'a second account, for scenarios about two maildrops'))
+    .addOption(new Option('--apop-user <user>', 'an account that logs in with APOP (default: --user, its password as the secret)'))
+    .addOption(new Option('--apop-pass <secret>', 'the APOP account\'s shared secret'))
     .addOption(new Option('--pass2 <password>', "the second account's password"))
     .addOption(new Option('--fixtures <spec>', 'maildir:PATH (write known messages into the maildrop of --user at PATH) or none').argParser(parseFixtures))
     .addOption(new Option('--destructive', 'allow scenarios that delete messages (DELE then QUIT)'))
@@ -159,7 +163,7 @@ export async function runConformanceCli(argv: string[], io: Partial<ConformanceI
 
 /** Checks the combinations commander cannot, and builds the target. */
 function targetOf(o: RawOptions, cwd: string): TargetSpec {
-  const hostOnly = (['port', 'tlsInsecure', 'user', 'pass', 'user2', 'pass2', 'fixtures', 'destructive'] as const).filter((k) => o[k] !== undefined);
+  const hostOnly = (['port', 'tlsInsecure', 'user', 'pass', 'user2', 'pass2', 'apopUser', 'apopPass', 'fixtures', 'destructive'] as const).filter((k) => o[k] !== undefined);
   if (o.host === undefined) {
     if (hostOnly.length > 0 || o.tls !== 'none') {
       const names = [...hostOnly.map(flagName), ...(o.tls !== 'none' ? ['--tls'] : [])];
@@ -170,6 +174,7 @@ function targetOf(o: RawOptions, cwd: string): TargetSpec {
   if (o.host.trim() === '') throw new UsageError('--host is empty');
   if (o.user === undefined || o.pass === undefined) throw new UsageError('--host needs --user and --pass');
   if ((o.user2 === undefined) !== (o.pass2 === undefined)) throw new UsageError('--user2 and --pass2 go together');
+  if ((o.apopUser === undefined) !== (o.apopPass === undefined)) throw new UsageError('--apop-user and --apop-pass go together');
   return {
     kind: 'host',
     world: {
@@ -179,6 +184,7 @@ function targetOf(o: RawOptions, cwd: string): TargetSpec {
       tlsInsecure: o.tlsInsecure === true,
       account: { user: o.user, pass: o.pass },
       account2: o.user2 !== undefined && o.pass2 !== undefined ? { user: o.user2, pass: o.pass2 } : undefined,
+      apopAccount: o.apopUser !== undefined && o.apopPass !== undefined ? { user: o.apopUser, pass: o.apopPass } : undefined,
       // Steps run with the package as working directory: hand them an absolute path.
       fixtures: o.fixtures?.kind === 'maildir' ? { kind: 'maildir', path: path.resolve(cwd, o.fixtures.path) } : { kind: 'none' },
       destructive: o.destructive === true,

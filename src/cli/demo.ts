@@ -10,24 +10,31 @@ import { StaticUsers } from '../auth/static-users.js';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../fixtures/demo/', import.meta.url)).replace(/\/dist\/fixtures\/demo\/$/, '/fixtures/demo/');
 
-export interface Demo {
-  root: string;
+export interface DemoUsers {
+  /** USER/PASS users, from fixtures/demo/users.txt. */
   users: Array<[string, string]>;
+  /** APOP users (RFC 1939 §13: APOP only), from fixtures/demo/apop-users.txt. */
+  apopUsers: Array<[string, string]>;
+}
+
+export interface Demo extends DemoUsers {
+  root: string;
   cleanup(): Promise<void>;
 }
 
 export async function prepareDemo(): Promise<Demo> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'popcheck-demo-'));
   await cp(path.join(DEMO_DIR, 'maildrops'), root, { recursive: true, preserveTimestamps: true });
-  return { root, users: await prepareDemoUsers(), cleanup: () => rm(root, { recursive: true, force: true }) };
+  return { root, ...(await prepareDemoUsers()), cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
-/** The demo users and passwords, from fixtures/demo/users.txt (`user:pass` lines). */
-export async function prepareDemoUsers(): Promise<Array<[string, string]>> {
-  const text = await readFile(path.join(DEMO_DIR, 'users.txt'), 'utf8');
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => StaticUsers.parseSpec(l));
+/** The demo users and their passwords or secrets (`user:pass` lines). */
+export async function prepareDemoUsers(): Promise<DemoUsers> {
+  const read = async (name: string): Promise<Array<[string, string]>> =>
+    (await readFile(path.join(DEMO_DIR, name), 'utf8'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => StaticUsers.parseSpec(l));
+  return { users: await read('users.txt'), apopUsers: await read('apop-users.txt') };
 }

@@ -141,7 +141,7 @@ describe('popcheck server on a Maildir', () => {
   });
 
   it('refuses -u together with --users, and a TLS key without a certificate', async () => {
-    expect((await runPopcheck(['server', '-u', 'a:b', '--users', 'x', '-d', root])).stderr).toMatch(/either with -u or with --users/);
+    expect((await runPopcheck(['server', '-u', 'a:b', '--users', 'x', '-d', root])).stderr).toMatch(/either with -u\/--apop-user or with --users/);
     const r = await runPopcheck(['server', '-u', 'alice:x', '-d', root, '--tls-key', 'k.pem']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--tls-cert and --tls-key go together/);

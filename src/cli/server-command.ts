@@ -20,6 +20,7 @@ export function serverCommand(): Command {
   return new Command('server')
     .description('run the reference POP3 server (no arguments: the built-in demo maildir and users)')
     .option('-u, --user <user:pass>', "a user and password (repeatable); the seed's form", collect(StaticUsers.parseSpec))
+    .option('--apop-user <user:secret>', 'an APOP user (repeatable): logs in with APOP or CRAM-MD5 and this shared secret, never with USER/PASS (RFC 1939 §13)', collect(StaticUsers.parseSpec))
     .option('--users <file>', 'a users file with hashed passwords (see docs/users-file.md; `popcheck passwd` writes it)')
     .option('-d, --maildir <dir>', 'mail root: one maildrop per user in <dir>/<user>/ (Maildir or a flat folder of files)')
     .option('-p, --port <port>', 'POP3 TCP port on all addresses, IPv6 and IPv4; 0 picks a free port', parsePort, DEFAULT_POP3_PORT)
@@ -113,8 +114,9 @@ function banner(bound: BoundAddress[], setup: ServerSetup, flags: ServerFlags): 
   if (setup.tls) lines.push(`TLS certificate SHA-256 fingerprint${setup.tls.selfSigned ? ' (self-signed)' : ''}: ${setup.tls.fingerprint}`);
   if (setup.demoUsers) {
     lines.push('demo users (a temporary copy of fixtures/demo; changes are discarded on exit):');
-    for (const [u, p] of setup.demoUsers) lines.push(`  ${u} / ${p}`);
-    const [u, p] = setup.demoUsers[0]!;
+    for (const [u, p] of setup.demoUsers.users) lines.push(`  ${u} / ${p}`);
+    for (const [u, p] of setup.demoUsers.apopUsers) lines.push(`  ${u} / ${p}  (APOP only)`);
+    const [u, p] = setup.demoUsers.users[0]!;
     const plain = bound.find((b) => !b.implicitTls)!;
     lines.push(`try: curl pop3://127.0.0.1:${plain.port}/1 -u ${u}:${p}`);
     const secure = bound.find((b) => b.implicitTls);

@@ -13,11 +13,12 @@ import { UsersFile } from '../auth/users-file.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../server/config.js';
 import { DEFAULT_POP3S_PORT, type ListenOptions } from '../server/index.js';
 import { ensureSelfSignedCertificate, loadTlsOptions } from '../tls/index.js';
-import { prepareDemo, prepareDemoUsers, type Demo } from './demo.js';
+import { prepareDemo, prepareDemoUsers, type Demo, type DemoUsers } from './demo.js';
 import { DEMO_ROOT_ENV } from './server-cluster.js';
 
 export interface ServerFlags {
   user?: Array<[string, string]>;
+  apopUser?: Array<[string, string]>;
   users?: string;
   maildir?: string;
   port: number;
@@ -55,7 +56,7 @@ export interface ServerSetup {
   root: string;
   users: UserDirectory;
   /** The demo's users and passwords, to print; undefined outside the demo. */
-  demoUsers: Array<[string, string]> | undefined;
+  demoUsers: DemoUsers | undefined;
   tls: { cert: Buffer; key: Buffer; fingerprint: string; selfSigned: boolean } | undefined;
   limits: ServerLimits;
   listeners: ListenOptions[];
@@ -69,9 +70,10 @@ export const DEMO_TLS_DIR = path.join(os.homedir(), '.popcheck', 'demo-tls');
 export const DEMO_TLS_PORT = 1995;
 
 export async function buildServerSetup(flags: ServerFlags, logger: Logger): Promise<ServerSetup> {
-  if (flags.user?.length && flags.users) throw new UsageError('give users either with -u or with --users FILE, not both');
-  if (!flags.maildir && (flags.user?.length || flags.users)) throw new UsageError(`${flags.users ? '--users' : '-u'} needs -d <maildir>: where the users' maildrops are`);
-  if (flags.maildir && !flags.user?.length && !flags.users) throw new UsageError('-d needs users: -u user:pass (repeatable) or --users FILE');
+  const cliUsers = Boolean(flags.user?.length || flags.apopUser?.length);
+  if (cliUsers && flags.users) throw new UsageError('give users either with -u/--apop-user or with --users FILE, not both');
+  if (!flags.maildir && (cliUsers || flags.users)) throw new UsageError(`${flags.users ? '--users' : '-u'} needs -d <maildir>: where the users' maildrops are`);
+  if (flags.maildir && !cliUsers && !flags.users) throw new UsageError('-d needs users: -u user:pass (repeatable) or --users FILE');
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
   if (flags.maxCommandOctets < 255) throw new UsageError('--max-command-octets must be at least 255 (RFC 2449 §4)');
   if ((flags.tlsListen?.length || flags.tlsPort !== undefined) && !flags.tlsCert && flags.maildir) {
@@ -84,7 +86,7 @@ export async function buildServerSetup(flags: ServerFlags, logger: Logger): Prom
   const isDemo = !flags.maildir;
   if (isDemo && !inheritedDemo) demo = await prepareDemo();
   const root = path.resolve(flags.maildir ?? inheritedDemo ?? demo!.root);
-  const demoUsers = isDemo ? (demo?.users ?? (await prepareDemoUsers())) : undefined;
+  const demoUsers = isDemo ? (demo ?? (await prepareDemoUsers())) : undefined;
 
   let users: UserDirectory;
   if (flags.users) {
@@ -94,7 +96,9 @@ export async function buildServerSetup(flags: ServerFlags, logger: Logger): Prom
     warnings.push(...file.warnings);
     users = file;
   } else {
-    users = new StaticUsers(flags.user ?? demoUsers!);
+    users = isDemo
+      ? new StaticUsers(demoUsers!.users, { apopUsers: demoUsers!.apopUsers })
+      : new StaticUsers(flags.user ?? [], { apopUsers: flags.apopUser ?? [] });
   }
   const missing = await missingMaildrops(root, await users.listUsers());
   if (missing.length > 0) {

@@ -21,16 +21,21 @@ export const BUNDLED_ACCOUNTS: readonly [Account, Account] = [
   { user: 'alice', pass: 'wonderland' },
   { user: 'bob', pass: 'builder' },
 ];
+/** An APOP-only account (RFC 1939 §13), its shared secret as `pass`. */
+export const BUNDLED_APOP_ACCOUNT: Account = { user: 'dave', pass: 'tanstaaf' };
 
 export async function startBundledTarget(): Promise<RunningTarget> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'popcheck-conformance-'));
   try {
-    for (const { user } of BUNDLED_ACCOUNTS) {
+    for (const { user } of [...BUNDLED_ACCOUNTS, BUNDLED_APOP_ACCOUNT]) {
       for (const sub of ['cur', 'new', 'tmp']) await mkdir(path.join(root, user, sub), { recursive: true });
     }
     const server = createServer({
       store: new MaildirStore({ root }),
-      users: new StaticUsers(BUNDLED_ACCOUNTS.map((a) => [a.user, a.pass] as const)),
+      users: new StaticUsers(
+        BUNDLED_ACCOUNTS.map((a) => [a.user, a.pass] as const),
+        { apopUsers: [[BUNDLED_APOP_ACCOUNT.user, BUNDLED_APOP_ACCOUNT.pass]] },
+      ),
       // The suite fails logins on purpose, many times, from 127.0.0.1: an anti-brute-force delay
       // is policy, not POP3, and would only slow the run (as with the Dovecot peer's settings).
       authPenalty: false,
@@ -48,6 +53,7 @@ export async function startBundledTarget(): Promise<RunningTarget> {
         tlsInsecure: false,
         account,
         account2,
+        apopAccount: BUNDLED_APOP_ACCOUNT,
         fixtures: { kind: 'maildir', path: path.join(root, account.user) },
         destructive: true,
         bundled: true,

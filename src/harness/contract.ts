@@ -28,6 +28,12 @@ export interface WorldParameters {
   readonly account: Account;
   /** A second account, for scenarios about two maildrops (optional). */
   readonly account2?: Account | undefined;
+  /**
+   * An account that logs in with APOP, `pass` being its shared secret (optional). RFC 1939 §13:
+   * a server should not allow both USER/PASS and APOP for one user, so a strict server has separate
+   * APOP accounts; without one, APOP scenarios use `account`'s password as the secret.
+   */
+  readonly apopAccount?: Account | undefined;
   readonly fixtures: FixtureMode;
   /** Scenarios tagged @destructive (DELE then QUIT) run only when true. */
   readonly destructive: boolean;

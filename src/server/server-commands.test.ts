@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StaticUsers } from '../auth/static-users.js';
 import { canonicalize } from '../protocol/crlf-normalizer.js';
 import { startTestServer, type TestServer } from './testing/test-server.js';
 
@@ -76,11 +77,21 @@ describe('AUTHORIZATION state (RFC 1939 §4, §7)', () => {
     t = await startTestServer();
     const { client, greeting } = await t.connect();
     const stamp = /<[^>]+>/.exec(greeting.text)![0];
-    const digest = createHash('md5').update(stamp + 'wonderland').digest('hex');
-    const bad = await client.command('APOP', 'alice', '0'.repeat(32));
+    const digest = (secret: string) => createHash('md5').update(stamp + secret).digest('hex');
+    const bad = await client.command('APOP', 'dave', '0'.repeat(32));
     expect(bad.status?.code).toBe('AUTH');
-    expect((await client.command('APOP', 'alice', digest)).ok).toBe(true);
+    // RFC 1939 §13: a USER/PASS user cannot log in with APOP, nor an APOP user with USER/PASS.
+    expect((await client.command('APOP', 'alice', digest('wonderland'))).status?.code).toBe('AUTH');
+    await client.command('USER', 'dave');
+    expect((await client.command('PASS', 'tanstaaf')).status?.code).toBe('AUTH');
+    expect((await client.command('APOP', 'dave', digest('tanstaaf'))).ok).toBe(true);
     expect((await client.command('NOOP')).ok).toBe(true);
+  });
+
+  it('shows no APOP timestamp when no user can use APOP (RFC 1939 §7)', async () => {
+    t = await startTestServer({ server: { users: new StaticUsers([['alice', 'wonderland']]) } });
+    const { greeting } = await t.connect();
+    expect(greeting.text).not.toMatch(/</);
   });
 
   it('refuses TRANSACTION commands before login (RFC 1939 §3)', async () => {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthPenalty } from '../auth/auth-penalty.js';
+import { StaticUsers } from '../auth/static-users.js';
 import { ScramClient } from '../auth/sasl/scram-client.js';
 import { Pop3Client } from '../client/pop3-client.js';
 import { ensureSelfSignedCertificate } from '../tls/index.js';
@@ -156,9 +157,14 @@ describe('AUTH (RFC 5034 §4)', () => {
     expect((await client.readLine()).ok).toBe(true);
   });
 
-  it('CRAM-MD5 (RFC 2195)', async () => {
+  it('CRAM-MD5 (RFC 2195), announced only when every user has a shared secret', async () => {
     t = await startTestServer();
+    const mixed = await t.connect();
+    expect((await capaOf(mixed.client)).find((l) => l.startsWith('SASL'))).not.toMatch(/CRAM-MD5/);
+    await t.close();
+    t = await startTestServer({ server: { users: new StaticUsers([], { apopUsers: [['alice', 'wonderland']] }) } });
     const { client } = await t.connect();
+    expect((await capaOf(client)).find((l) => l.startsWith('SASL'))).toMatch(/CRAM-MD5/);
     const ch = await client.command('AUTH', 'CRAM-MD5');
     const challenge = Buffer.from(ch.text.slice(2), 'base64').toString();
     expect(challenge).toMatch(/^<.+@.+>$/);

@@ -132,7 +132,9 @@ export class Session implements SessionContext {
   start(): void {
     this.deps.events.emit('session-start', { id: this.id, peer: this.peer });
     this.attach(this.socket);
-    void this.write(formatStatusLine(true, `${this.identity.hostname} POP3 server ready ${this.apopTimestamp}`));
+    // RFC 1939 §7: the timestamp announces APOP; without APOP users there is none.
+    const stamp = this.deps.users.supports?.('apop') ? ` ${this.apopTimestamp}` : '';
+    void this.write(formatStatusLine(true, `${this.identity.hostname} POP3 server ready${stamp}`));
     this.armIdleTimer();
   }
 

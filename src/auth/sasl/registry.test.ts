@@ -6,8 +6,9 @@ import { advertisedMechanisms, findMechanism, saslMechanisms } from './registry.
 const names = (users: UserDirectory): string[] => saslMechanisms(users).map((m) => m.name);
 
 describe('saslMechanisms', () => {
-  it('offers everything with StaticUsers', () => {
-    expect(names(new StaticUsers([['a', 'b']]))).toEqual(['SCRAM-SHA-256', 'CRAM-MD5', 'PLAIN', 'LOGIN']);
+  it('offers CRAM-MD5 with StaticUsers only when every user has a shared secret', () => {
+    expect(names(new StaticUsers([['a', 'b']]))).toEqual(['SCRAM-SHA-256', 'PLAIN', 'LOGIN']);
+    expect(names(new StaticUsers([], { apopUsers: [['a', 'b']] }))).toEqual(['SCRAM-SHA-256', 'CRAM-MD5', 'PLAIN', 'LOGIN']);
   });
 
   it('offers only PLAIN and LOGIN with a bare directory', () => {
@@ -25,7 +26,7 @@ describe('saslMechanisms', () => {
   });
 
   it('finds mechanisms case-insensitively and advertises by connection security', () => {
-    const list = saslMechanisms(new StaticUsers());
+    const list = saslMechanisms(new StaticUsers([], { apopUsers: [['dave', 'secret']] }));
     expect(findMechanism(list, 'scram-sha-256')?.name).toBe('SCRAM-SHA-256');
     expect(findMechanism(list, 'Plain')?.name).toBe('PLAIN');
     expect(findMechanism(list, 'GSSAPI')).toBeUndefined();

@@ -30,7 +30,11 @@ export const PASS: CommandSpec = {
     if (user === undefined) return pop3Error('wrong-state', 'PASS must follow a successful USER');
     const gate = await ctx.beforeCredentials();
     if (gate) return gate;
-    if (!(await ctx.users.verifyPassword(user, args.text(0)))) {
+    const verified = await ctx.users.verifyPassword(user, args.text(0));
+    // RFC 1939 §13: an APOP user (one with a shared secret) may not also log in with USER/PASS.
+    // Answered exactly like a wrong password, after the same work.
+    const apopUser = (await ctx.users.apopSecret(user)) !== undefined;
+    if (!verified || apopUser) {
       ctx.authFailed(user);
       return pop3Error('auth-failed', 'invalid user name or password');
     }

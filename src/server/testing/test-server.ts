@@ -24,13 +24,15 @@ export const TEST_USERS: ReadonlyArray<[string, string]> = [
   ['alice', 'wonderland'],
   ['bob', 'builder'],
 ];
+/** APOP users (RFC 1939 §13: APOP only, no USER/PASS), with their shared secrets. */
+export const TEST_APOP_USERS: ReadonlyArray<[string, string]> = [['dave', 'tanstaaf']];
 
 export async function startTestServer(
   options: { limits?: Partial<ServerLimits>; messages?: Array<Buffer | string>; host?: string; server?: Partial<ServerOptions> } = {},
 ): Promise<TestServer> {
   const store = new MemoryStore();
-  const users = new StaticUsers(TEST_USERS);
-  for (const [u] of TEST_USERS) store.addUser(u);
+  const users = new StaticUsers(TEST_USERS, { apopUsers: TEST_APOP_USERS });
+  for (const [u] of [...TEST_USERS, ...TEST_APOP_USERS]) store.addUser(u);
   let t = 1_700_000_000;
   for (const m of options.messages ?? []) store.deliver('alice', m, { deliveredAt: new Date(t++ * 1000) });
   // No auth penalty unless a test asks for one: many tests fail logins on purpose.
