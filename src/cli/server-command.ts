@@ -3,16 +3,19 @@
  * (-u user:pass, -d maildir, -p port, -P manager port, -h, -v); every limit has a flag.
  */
 import cluster from 'node:cluster';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { DEFAULT_AUTH_PENALTY, AuthPenalty } from '../auth/auth-penalty.js';
 import { StaticUsers } from '../auth/static-users.js';
 import { DEFAULT_LIMITS } from '../server/config.js';
-import { createServer, DEFAULT_POP3_PORT, type BoundAddress } from '../server/index.js';
+import { createServer, DEFAULT_POP3_PORT, type BoundAddress, type Pop3Server } from '../server/index.js';
 import { MaildirStore } from '../store/maildir-store.js';
 import { collect, formatAddress, parseListen, parseNonNegativeInt, parsePort, parsePositiveInt } from './options.js';
 import { runPrimary } from './server-cluster.js';
 import { buildServerSetup, UsageError, type ServerFlags, type ServerSetup } from './server-setup.js';
+import { userAdminFor } from './user-admin.js';
+import { defaultTokenPath, startManagementPlane, type ManagementPlane } from '../manager/index.js';
 
 export const DEFAULT_MANAGER_PORT = 9090;
 
@@ -24,7 +27,12 @@ export function serverCommand(): Command {
     .option('--users <file>', 'a users file with hashed passwords (see docs/users-file.md; `popcheck passwd` writes it)')
     .option('-d, --maildir <dir>', 'mail root: one maildrop per user in <dir>/<user>/ (Maildir or a flat folder of files)')
     .option('-p, --port <port>', 'POP3 TCP port on all addresses, IPv6 and IPv4; 0 picks a free port', parsePort, DEFAULT_POP3_PORT)
-    .option('-P, --manager-port <port>', 'management UDP port (reserved for the management plane)', parsePort, DEFAULT_MANAGER_PORT)
+    .option('-P, --manager-port <port>', `management UDP port on 127.0.0.1 (default ${DEFAULT_MANAGER_PORT}; 0 with -p 0); see docs/manager-protocol.txt`, parsePort)
+    .option('--manager-listen <addr:port>', 'bind the manager exactly here instead of 127.0.0.1 and -P (a warning is logged for non-loopback addresses)', parseListen)
+    .option('--no-manager', 'no management plane')
+    .option('--manager-token-file <file>', 'the manager\'s secret token, created (mode 0600) on first start', defaultTokenPath())
+    .option('--metrics-file <file>', 'where the counters are saved every few seconds and on stop, so they survive restarts and crashes (default <maildir>/.popcheck-metrics.json)')
+    .option('--metrics-listen <addr:port>', 'serve Prometheus metrics at http://addr:port/metrics (e.g. 127.0.0.1:9464)', parseListen)
     .option('--listen <addr:port>', 'bind exactly this address instead of -p (repeatable), e.g. 127.0.0.1:1110 or [::1]:1110', collect(parseListen))
     .option('--tls-cert <file>', 'PEM certificate (chain) for STLS and implicit TLS (RFC 2595, RFC 8314)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
@@ -66,9 +74,10 @@ Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 on a start-up failure, 2 on
 async function runServer(flags: ServerFlags): Promise<number> {
   const logger = pino({ level: flags.logLevel, base: { pid: process.pid } }, pino.destination(2));
   let setup: ServerSetup | undefined;
+  let plane: ManagementPlane | undefined;
   try {
     setup = await buildServerSetup(flags, logger);
-    const printBanner = (bound: BoundAddress[]): void => banner(bound, setup!, flags);
+    const printBanner = (bound: BoundAddress[]): void => banner(bound, setup!, flags, plane);
     if (flags.workers > 1 && cluster.isPrimary) return await runPrimary(flags.workers, setup.root, logger, printBanner);
 
     const penalty = flags.authDelay === 0 && flags.authMaxFailures === 0 ? false : new AuthPenalty({ baseDelayMs: flags.authDelay, maxFailures: flags.authMaxFailures });
@@ -82,12 +91,15 @@ async function runServer(flags: ServerFlags): Promise<number> {
       ...(setup.tls ? { tls: { cert: setup.tls.cert, key: setup.tls.key } } : {}),
       ...(flags.hostname ? { hostname: flags.hostname } : {}),
     });
+    // The manager and metrics belong to one process: with --workers they are off (spec §8.4).
+    plane = flags.workers > 1 ? undefined : await startPlane(flags, setup, server, logger);
     const bound: BoundAddress[] = [];
     for (const l of setup.listeners) bound.push(await server.listen(l));
     if (cluster.isWorker) process.send!({ type: 'listening', bound });
     else printBanner(bound);
     await waitForStopSignal(logger);
     await server.close();
+    await plane?.close();
     // A worker's IPC channel keeps it alive: let go of it so the process can end.
     cluster.worker?.disconnect();
     return 0;
@@ -101,11 +113,26 @@ async function runServer(flags: ServerFlags): Promise<number> {
     process.stderr.write(`popcheck server: cannot start: ${e.message}${hint}\n`);
     return 1;
   } finally {
+    await plane?.close().catch(() => undefined);
     if (!cluster.isWorker) await setup?.cleanup();
   }
 }
 
-function banner(bound: BoundAddress[], setup: ServerSetup, flags: ServerFlags): void {
+async function startPlane(flags: ServerFlags, setup: ServerSetup, server: Pop3Server, logger: pino.Logger): Promise<ManagementPlane> {
+  const managerPort = flags.managerPort ?? (flags.port === 0 ? 0 : DEFAULT_MANAGER_PORT);
+  const managerAt = flags.managerListen ?? { host: '127.0.0.1', port: managerPort };
+  return startManagementPlane({
+    server,
+    users: userAdminFor(setup.users, setup.root, logger),
+    stop: () => process.kill(process.pid, 'SIGTERM'),
+    ...(flags.manager ? { manager: { ...(managerAt.host ? { host: managerAt.host } : {}), port: managerAt.port, tokenFile: path.resolve(flags.managerTokenFile ?? defaultTokenPath()) } } : {}),
+    metricsFile: path.resolve(flags.metricsFile ?? path.join(setup.root, '.popcheck-metrics.json')),
+    ...(flags.metricsListen ? { metricsListen: { ...(flags.metricsListen.host ? { host: flags.metricsListen.host } : {}), port: flags.metricsListen.port } } : {}),
+    logger,
+  });
+}
+
+function banner(bound: BoundAddress[], setup: ServerSetup, flags: ServerFlags, plane: ManagementPlane | undefined): void {
   const lines = bound.map(
     (b) => `popcheck POP3 server listening on ${formatAddress(b.address, b.port)}${b.implicitTls ? ' (implicit TLS)' : setup.tls ? ' (STLS)' : ''}${b.address === '::' ? ' (IPv6 and IPv4)' : ''}`,
   );
@@ -122,7 +149,14 @@ function banner(bound: BoundAddress[], setup: ServerSetup, flags: ServerFlags): 
     const secure = bound.find((b) => b.implicitTls);
     if (secure) lines.push(`     curl -k pop3s://127.0.0.1:${secure.port}/1 -u ${u}:${p}`);
   }
-  lines.push(`management port ${flags.managerPort}/udp is reserved (the management plane is not built yet)`);
+  if (plane?.managerAddress) {
+    const m = plane.managerAddress;
+    lines.push(`manager listening on ${formatAddress(m.address, m.port)}/udp, token in ${path.resolve(flags.managerTokenFile ?? defaultTokenPath())}${plane.tokenCreated ? ' (created now)' : ''}`);
+    lines.push(`  try: popcheck manager --host ${m.address} --port ${m.port} stats`);
+  } else if (flags.workers > 1) {
+    lines.push('manager and metrics are off with --workers (one per process would disagree)');
+  }
+  if (plane?.metricsAddress) lines.push(`metrics at http://${formatAddress(plane.metricsAddress.address, plane.metricsAddress.port)}/metrics`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -22,7 +22,12 @@ export interface ServerFlags {
   users?: string;
   maildir?: string;
   port: number;
-  managerPort: number;
+  managerPort?: number;
+  managerListen?: ListenFlag;
+  manager: boolean;
+  managerTokenFile?: string;
+  metricsFile?: string;
+  metricsListen?: ListenFlag;
   listen?: ListenFlag[];
   tlsCert?: string;
   tlsKey?: string;
