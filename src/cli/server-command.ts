@@ -48,6 +48,8 @@ export function serverCommand(): Command {
     .option('--max-bad-commands <n>', 'consecutive bad commands before the session is closed', parsePositiveInt, DEFAULT_LIMITS.maxBadCommands)
     .option('--max-queued-commands <n>', 'pipelined commands held per session before reading pauses', parsePositiveInt, DEFAULT_LIMITS.maxQueuedCommands)
     .option('--max-connections <n>', 'connections served at once; more are refused with -ERR [SYS/TEMP]', parsePositiveInt, DEFAULT_LIMITS.maxConnections)
+    .option('--max-connections-per-address <n>', 'connections from one client address (IPv6 by /64); more are refused with -ERR [SYS/TEMP]', parsePositiveInt, DEFAULT_LIMITS.maxConnectionsPerAddress)
+    .option('--max-sessions-per-user <n>', 'sessions naming one user (USER, APOP, AUTH) at once; more are refused with -ERR [SYS/TEMP]', parsePositiveInt, DEFAULT_LIMITS.maxSessionsPerUser)
     .option('--login-delay <seconds>', 'minimum seconds between logins of a user, announced as LOGIN-DELAY (RFC 2449 §6.5); 0 = none', parseNonNegativeInt, DEFAULT_LIMITS.loginDelaySeconds)
     .option('--shutdown-grace <seconds>', 'on SIGTERM/SIGINT, how long a command in progress may take to finish', parseNonNegativeInt, DEFAULT_LIMITS.shutdownGraceMs / 1000)
     .option('--transform <command>', 'pipe every retrieved message (RETR, TOP) through this shell command, stdin to stdout; on failure the client gets -ERR [SYS/TEMP]')

@@ -43,6 +43,8 @@ export interface ServerFlags {
   maxBadCommands: number;
   maxQueuedCommands: number;
   maxConnections: number;
+  maxConnectionsPerAddress: number;
+  maxSessionsPerUser: number;
   loginDelay: number;
   shutdownGrace: number;
   workers: number;
@@ -137,6 +139,8 @@ export async function buildServerSetup(flags: ServerFlags, logger: Logger): Prom
     maxBadCommands: flags.maxBadCommands,
     maxQueuedCommands: flags.maxQueuedCommands,
     maxConnections: flags.maxConnections,
+    maxConnectionsPerAddress: flags.maxConnectionsPerAddress,
+    maxSessionsPerUser: flags.maxSessionsPerUser,
     loginDelaySeconds: flags.loginDelay,
     shutdownGraceMs: flags.shutdownGrace * 1000,
     transformCommand: flags.transform ?? '',

@@ -22,6 +22,16 @@ export interface ServerLimits {
   maxQueuedCommands: number;
   /** Connections served at once; past it a new client gets -ERR [SYS/TEMP] and is closed. Flag: --max-connections. */
   maxConnections: number;
+  /**
+   * Connections from one client address (IPv6 by /64), so one host cannot take every slot.
+   * Flag: --max-connections-per-address.
+   */
+  maxConnectionsPerAddress: number;
+  /**
+   * Sessions that name one user (USER, APOP, AUTH) at once: the maildrop lock already allows one
+   * logged-in session; this bounds the login attempts piling up behind it. Flag: --max-sessions-per-user.
+   */
+  maxSessionsPerUser: number;
   /** On shutdown, how long a command in progress (a RETR, an UPDATE) may take to finish. Flag: --shutdown-grace. */
   shutdownGraceMs: number;
   /**
@@ -46,6 +56,8 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxBadCommands: 10,
   maxQueuedCommands: 1000,
   maxConnections: 20_000,
+  maxConnectionsPerAddress: 2_000,
+  maxSessionsPerUser: 10,
   shutdownGraceMs: 10_000,
   loginDelaySeconds: 0,
   transformCommand: '',

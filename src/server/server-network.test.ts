@@ -95,3 +95,48 @@ describe('connection life', () => {
     await drop.release();
   });
 });
+
+describe('connection limits (issue 8)', () => {
+  it('refuses a second connection from one address past the per-address limit', async () => {
+    t = await startTestServer({ limits: { maxConnectionsPerAddress: 1 } });
+    await t.connect();
+    const { client, greeting } = await Pop3Client.open({ host: '127.0.0.1', port: t.port });
+    expect(greeting.status?.code).toBe('SYS/TEMP');
+    expect(greeting.text).toMatch(/your address/);
+    await client.waitForClose();
+  });
+
+  it('refuses a session naming a user that has too many, and closes it', async () => {
+    t = await startTestServer({ limits: { maxSessionsPerUser: 2 } });
+    const a = (await t.connect()).client;
+    const b = (await t.connect()).client;
+    const c = (await t.connect()).client;
+    expect((await a.command('USER', 'alice')).ok).toBe(true);
+    expect((await b.command('USER', 'alice')).ok).toBe(true);
+    const refused = await c.command('USER', 'alice');
+    expect(refused.status?.code).toBe('SYS/TEMP');
+    await c.waitForClose();
+    a.destroy();
+    await waitForSessionEnd(t);
+    const d = (await t.connect()).client;
+    expect((await d.command('USER', 'alice')).ok).toBe(true);
+  });
+
+  it('closes a session whose client stops reading a RETR, releasing its lock', async () => {
+    const big = `Subject: big\r\n\r\n${'x'.repeat(998)}\r\n`.repeat(20_000);
+    t = await startTestServer({ messages: [big], limits: { idleTimeoutMs: 300 } });
+    const c = await t.login();
+    // Pause reading: the server's writes back up, then the autologout closes the session.
+    (c as unknown as { socket: import('node:net').Socket }).socket.pause();
+    const ended = new Promise<string>((resolve) => t!.server.events.once('session-end', ({ result }) => resolve(result)));
+    await c.send('RETR', 1);
+    expect(await ended).toBe('timeout');
+    c.destroy();
+    const again = await t.login();
+    expect((await again.command('STAT')).ok).toBe(true);
+  });
+});
+
+function waitForSessionEnd(server: TestServer): Promise<void> {
+  return new Promise((resolve) => server.server.events.once('session-end', () => resolve()));
+}

@@ -15,6 +15,7 @@ import type { MailStore } from '../store/types.js';
 import { formatStatusLine } from '../protocol/response.js';
 import { DEFAULT_LIMITS, limitProblems, type ServerLimits } from './config.js';
 import { buildCommandTable } from './command-table.js';
+import { ConnectionCounts } from './connection-limits.js';
 import { LoginDelayTracker } from './login-delay.js';
 import { ServerEvents } from './server-events.js';
 import { Session } from './session.js';
@@ -72,6 +73,7 @@ export class Pop3Server {
   private readonly loginDelay: LoginDelayTracker;
   private readonly table = buildCommandTable();
   private nextId = 1;
+  private readonly counts = new ConnectionCounts();
   private readonly tlsContext: tls.SecureContext | undefined;
   private readonly penalty: AuthPenalty | undefined;
   private readonly mechanisms: readonly SaslMechanism[];
@@ -143,12 +145,15 @@ export class Pop3Server {
 
   private accept(socket: net.Socket): void {
     socket.on('error', () => undefined);
-    if (this.closing || this.sessions.size >= this.limits.maxConnections) {
+    const refuse = (why: string): void => {
       // RFC 3206 [SYS/TEMP]: a passing server-side condition; the client may retry later.
-      socket.end(formatStatusLine(false, 'too many connections, try again later', 'SYS/TEMP'));
-      this.logger.warn({ peer: socket.remoteAddress, sessions: this.sessions.size }, 'connection refused: limit reached');
-      return;
-    }
+      socket.end(formatStatusLine(false, `${why}, try again later`, 'SYS/TEMP'));
+      this.logger.warn({ peer: socket.remoteAddress, sessions: this.sessions.size }, `connection refused: ${why}`);
+    };
+    if (this.closing) return refuse('server shutting down');
+    if (this.sessions.size >= this.limits.maxConnections) return refuse('too many connections');
+    const addressSlot = this.counts.claimAddress(socket.remoteAddress, this.limits.maxConnectionsPerAddress);
+    if (addressSlot === undefined) return refuse('too many connections from your address');
     const session = new Session(
       socket,
       {
@@ -160,7 +165,11 @@ export class Pop3Server {
         events: this.events,
         loginDelay: this.loginDelay,
         logger: this.logger,
-        onClosed: (s) => this.sessions.delete(s),
+        onClosed: (s) => {
+          this.sessions.delete(s);
+          this.counts.releaseAddress(addressSlot);
+        },
+        counts: this.counts,
         tls: this.tlsContext ? { context: this.tlsContext } : undefined,
         allowPlaintext: this.options.allowPlaintext ?? false,
         loopbackIsTrusted: this.options.loopbackIsTrusted ?? true,

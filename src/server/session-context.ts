@@ -44,6 +44,11 @@ export interface SessionContext {
   /** Counts a failed authentication (metrics, the per-address penalty). */
   authFailed(user: string | undefined): void;
   /**
+   * Counts this session against the user's session limit (USER, APOP, AUTH); returns the error
+   * (and the session closes after it) when the user has too many.
+   */
+  claimUser(user: string): Pop3Error | undefined;
+  /**
    * Call before checking credentials (PASS, APOP, AUTH): waits out the per-address penalty, or
    * returns the error when the address is locked out.
    */

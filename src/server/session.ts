@@ -24,6 +24,7 @@ import { writeMessageBody } from './body-writer.js';
 import type { ServerLimits } from './config.js';
 import { validate } from './command-spec.js';
 import type { CommandTable } from './command-table.js';
+import type { ConnectionCounts } from './connection-limits.js';
 import type { LoginDelayTracker } from './login-delay.js';
 import { MaildropView } from './maildrop-view.js';
 import { Pop3Error, pop3Error } from './pop3-error.js';
@@ -41,6 +42,8 @@ export interface SessionDeps {
   readonly events: ServerEvents;
   readonly loginDelay: LoginDelayTracker;
   readonly logger: Logger;
+  /** Per-user session counts (issue 8 limits). */
+  readonly counts: ConnectionCounts;
   /** Called once the session is over, before 'session-end' is emitted. */
   readonly onClosed: (session: Session) => void;
   /** TLS for STLS (RFC 2595); undefined when the server has no certificate. */
@@ -78,6 +81,7 @@ export class Session implements SessionContext {
 
   private user: string | undefined;
   private sasl: SaslExchange | undefined;
+  private claimedUser: string | undefined;
   private readonly splitter: LineSplitter;
   private readonly queue: SplitEvent[] = [];
   private processing = false;
@@ -92,6 +96,8 @@ export class Session implements SessionContext {
   private bytesOut = 0;
   private commands = 0;
   private readonly finished: Promise<void>;
+  /** Set by a refusal that ends the session (issue 8 limits): close once the reply is out. */
+  private closeAfterReply = false;
   private updating: Promise<unknown> | undefined;
   readonly peer: string;
   private resolveFinished!: () => void;
@@ -239,6 +245,18 @@ export class Session implements SessionContext {
     this.deps.events.emit('auth-failure', { peer: this.peer, user });
   }
 
+  claimUser(user: string): Pop3Error | undefined {
+    if (this.claimedUser === user) return undefined;
+    if (!this.deps.counts.claimUser(user, this.limits.maxSessionsPerUser)) {
+      this.log.warn({ user }, 'refused: too many sessions for this user');
+      this.closeAfterReply = true;
+      return pop3Error('sys-temp', 'too many sessions for this user, try again later');
+    }
+    if (this.claimedUser !== undefined) this.deps.counts.releaseUser(this.claimedUser);
+    this.claimedUser = user;
+    return undefined;
+  }
+
   async beforeCredentials(): Promise<Pop3Error | undefined> {
     const decision = this.deps.penalty?.check(this.remoteAddress);
     if (!decision) return undefined;
@@ -330,6 +348,10 @@ export class Session implements SessionContext {
       return;
     }
     await this.send(reply);
+    if (this.closeAfterReply) {
+      this.close();
+      return;
+    }
     if (reply.kind === 'ok' && reply.then) this.state = transition(this.state, reply.then);
     if (reply.kind === 'ok' && reply.upgrade === 'tls') this.startTls();
   }
@@ -465,7 +487,14 @@ export class Session implements SessionContext {
     this.deps.events.emit('bytes-sent', bytes.length);
     if (this.socket.write(bytes)) return Promise.resolve(true);
     return new Promise((resolve) => {
+      // A client that stops reading (its window full, the socket never drains) is idle too: the
+      // autologout applies while output waits, or a RETR could hold the session and lock forever.
+      const stuck = setTimeout(() => {
+        this.log.info({ user: this.user }, 'client stopped reading; closing');
+        this.abort('timeout');
+      }, this.limits.idleTimeoutMs);
       const done = (): void => {
+        clearTimeout(stuck);
         this.socket.off('drain', done);
         this.socket.off('close', done);
         resolve(!this.closed && !this.socket.destroyed);
@@ -532,6 +561,7 @@ export class Session implements SessionContext {
       },
       'session end',
     );
+    if (this.claimedUser !== undefined) this.deps.counts.releaseUser(this.claimedUser);
     this.deps.onClosed(this);
     this.deps.events.emit('session-end', {
       id: this.id,

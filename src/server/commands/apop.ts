@@ -20,6 +20,8 @@ export const APOP: CommandSpec = {
     const gate = await ctx.beforeCredentials();
     if (gate) return gate;
     const user = args.text(0);
+    const limited = ctx.claimUser(user);
+    if (limited) return limited;
     const digest = args.text(1).toLowerCase();
     const secret = await ctx.users.apopSecret(user);
     const expected = createHash('md5')

@@ -66,6 +66,8 @@ async function answer(ctx: SessionContext, exchange: SaslExchange, step: SaslSte
       return pop3Error('syntax', `authentication failed: ${step.detail}`);
     case 'success': {
       ctx.endSasl();
+      const limited = ctx.claimUser(step.user);
+      if (limited) return limited;
       const failure = await ctx.openMaildrop(step.user);
       return failure ?? ok(`logged in, ${describeDrop(ctx.view?.totals())}`, 'authenticated');
     }
