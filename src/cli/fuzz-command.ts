@@ -160,7 +160,8 @@ async function runFuzz(f: FuzzFlags, io: FuzzIo): Promise<number> {
   let bundled: BundledTarget | undefined;
   try {
     if (f.host === undefined) bundled = await startBundledTarget();
-    const seed = f.seed ?? randomInt(0, 0xffff_ffff);
+    // A replay runs one case with its own seed; the run's seed is then that one, for the summary.
+    const seed = f.replay?.seed ?? f.seed ?? randomInt(0, 0xffff_ffff);
     const options: HostFuzzOptions = {
       host: bundled?.host ?? f.host!,
       port: bundled?.port ?? f.port ?? 110,

@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { fuzzCommand } from './fuzz-command.js';
 import { managerCommand } from './manager-command.js';
 import { passwdCommand } from './passwd-command.js';
 import { serverCommand } from './server-command.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(serverCommand());
   program.addCommand(passwdCommand());
   program.addCommand(managerCommand());
+  program.addCommand(fuzzCommand());
   // Listed for --help; main() hands `conformance` to its own parser before commander sees it, so
   // the harness (and cucumber) is only loaded when asked for.
   program.addCommand(new Command('conformance').description('run the POP3 conformance suite against the bundled server or any host (see: popcheck conformance --help)'));
