@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCommand, hasCleanSpacing, parseCommandLine, parseMessageNumber, parseNonNegative, type CommandParse } from './command.js';
-
-const RUNS = fuzzRuns(500);
-
-function fuzzRuns(fallback: number): number {
-  const n = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
+import { RUNS } from './testing/property-support.js';
 
 const parse = (text: string): CommandParse => parseCommandLine(Buffer.from(text, 'latin1'));
 

@@ -3,26 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize, canonicalSize, CrlfNormalizer, CrlfState } from './crlf-normalizer.js';
-
-const RUNS = fuzzRuns(500);
-const STREAM_RUNS = Math.max(1, Math.ceil(RUNS / 4));
-
-function fuzzRuns(fallback: number): number {
-  const n = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function cut(bytes: Buffer, points: readonly number[]): Buffer[] {
-  const at = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const p of at) {
-    chunks.push(bytes.subarray(from, p));
-    from = p;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
+import { RUNS, STREAM_RUNS, cut } from './testing/property-support.js';
 
 /** Message-like bytes: CR, LF and "." are frequent so line structure varies a lot. */
 const bytesArb = fc

@@ -2,26 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_COMMAND_OCTETS } from './limits.js';
 import { LineSplitter, type SplitEvent } from './line-splitter.js';
-
-const RUNS = fuzzRuns(500);
-
-function fuzzRuns(fallback: number): number {
-  const n = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-/** Cuts `bytes` at the given points (taken modulo length + 1, so any point list is valid). */
-function cut(bytes: Buffer, points: readonly number[]): Buffer[] {
-  const at = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const p of at) {
-    chunks.push(bytes.subarray(from, p));
-    from = p;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
+import { RUNS, cut } from './testing/property-support.js';
 
 /** Bytes with CR, LF and long runs well represented. */
 const bytesArb = fc

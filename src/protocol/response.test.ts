@@ -2,13 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_RESPONSE_LINE_OCTETS } from './limits.js';
 import { formatStatusLine, parseStatusLine, statusLineViolations, type ResponseCode } from './response.js';
-
-const RUNS = fuzzRuns(500);
-
-function fuzzRuns(fallback: number): number {
-  const n = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
+import { RUNS } from './testing/property-support.js';
 
 const CODES: readonly ResponseCode[] = ['IN-USE', 'LOGIN-DELAY', 'SYS/TEMP', 'SYS/PERM', 'AUTH'];
 const wire = (line: Buffer) => line.toString('latin1');

@@ -4,26 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from './crlf-normalizer.js';
 import { TopFilter, TopState } from './top-filter.js';
-
-const RUNS = fuzzRuns(500);
-const STREAM_RUNS = Math.max(1, Math.ceil(RUNS / 4));
-
-function fuzzRuns(fallback: number): number {
-  const n = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function cut(bytes: Buffer, points: readonly number[]): Buffer[] {
-  const at = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const p of at) {
-    chunks.push(bytes.subarray(from, p));
-    from = p;
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
+import { RUNS, STREAM_RUNS, cut } from './testing/property-support.js';
 
 const MSG = 'From: a@example.org\r\nSubject: hi\r\n\r\nline 1\r\nline 2\r\n\r\nline 4\r\n';
 const HEADER = 'From: a@example.org\r\nSubject: hi\r\n\r\n';
