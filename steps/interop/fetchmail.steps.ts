@@ -1,7 +1,13 @@
 /**
  * fetchmail (Debian's 6.4): a run-control file (fetchmail takes no password on its command line),
- * plaintext USER/PASS, keep mode with UIDL tracking in an id file, and delivery through
+ * USER/PASS, keep mode with UIDL tracking in an id file, and delivery through
  * scripts/interop/deliver-to-dir.sh as the MDA, which stores the bytes fetchmail hands over.
+ *
+ * TLS: `ssl` (implicit TLS) or, without it, STLS (a non-empty sslproto makes fetchmail insist on
+ * STLS); `sslcertck` with `sslcertfile` trusting exactly the scenario's certificate. fetchmail
+ * 6.4.37 compares the host name it connects to only with the certificate's DNS names and common
+ * name, never with its IP addresses ("Server CommonName mismatch: localhost != 127.0.0.1"), so
+ * `sslcommonname localhost` names the host to check while it connects to 127.0.0.1.
  */
 import assert from 'node:assert/strict';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
@@ -9,9 +15,10 @@ import path from 'node:path';
 import { Then, When } from '@cucumber/cucumber';
 import { REPO_ROOT } from '../../src/cli/testing/server-process.js';
 import { expectExit, runClient } from './support/clients.js';
-import { interop } from './support/context.js';
+import { interop, type InteropWorld } from './support/context.js';
 import { messageFiles } from './support/mailstore.js';
 import { fixtureMessages } from './support/messages.js';
+import { transport, type Transport } from './support/transport.js';
 
 const MDA = path.join(REPO_ROOT, 'scripts/interop/deliver-to-dir.sh');
 
@@ -20,7 +27,25 @@ const FETCHED = 0;
 const NO_MAIL = 1;
 
 When('interop fetchmail fetches the mail of {word} in keep mode, run {int}', { timeout: 120_000 }, async function (this: object, user: string, run: number) {
-  const w = interop(this);
+  await fetch(interop(this), user, run, 'plaintext');
+});
+
+When('interop fetchmail fetches the mail of {word} in keep mode over {string}, run {int}', { timeout: 120_000 }, async function (this: object, user: string, over: string, run: number) {
+  await fetch(interop(this), user, run, transport(over));
+});
+
+function tlsLines(w: InteropWorld, over: Transport): string[] {
+  // Plaintext: the plaintext scenarios' server has no certificate (no STLS); sslproto '' keeps
+  // fetchmail from trying TLS.
+  if (over === 'plaintext') return ["  sslproto ''"];
+  return [
+    ...(over === 'implicit TLS' ? ['  ssl'] : []),
+    `  sslcertck sslcertfile "${w.tls.certPath}" sslcommonname localhost`,
+    "  sslproto 'TLS1.2+'",
+  ];
+}
+
+async function fetch(w: InteropWorld, user: string, run: number, over: Transport): Promise<void> {
   const home = path.join(w.root, 'fetchmail');
   const out = path.join(home, 'delivered');
   await mkdir(out, { recursive: true });
@@ -32,11 +57,10 @@ When('interop fetchmail fetches the mail of {word} in keep mode, run {int}', { t
       'set no syslog',
       'set no bouncemail',
       // uidl: track seen messages by UID (in --idfile), which is what makes run 2 fetch nothing.
-      `poll 127.0.0.1 port ${w.port} protocol pop3 auth password uidl`,
+      `poll 127.0.0.1 port ${over === 'implicit TLS' ? w.tls.port : w.port} protocol pop3 auth password uidl`,
       `  user "${user}" there with password "${w.password(user)}" is "localuser" here`,
       '  keep',
-      // No TLS on loopback: the reference server has no STLS yet.
-      "  sslproto ''",
+      ...tlsLines(w, over),
       `  mda "${MDA} ${out}"`,
       '',
     ].join('\n'),
@@ -47,6 +71,15 @@ When('interop fetchmail fetches the mail of {word} in keep mode, run {int}', { t
   const result = await runClient('fetchmail', args, { env });
   expectExit(result, run === 1 ? FETCHED : NO_MAIL);
   w.runs.set(`fetchmail run ${run}`, result);
+}
+
+Then('interop fetchmail run {int} verified the certificate over {string}', function (this: object, run: number, over: string) {
+  const r = interop(this).run(`fetchmail run ${run}`);
+  const log = r.stderr + r.stdout.toString('latin1');
+  assert.match(log, /SSL\/TLS: using protocol TLSv1\.[23]/, log);
+  assert.doesNotMatch(log, /verification error|mismatch/i, log);
+  if (transport(over) === 'STLS') assert.match(log, /upgrade to TLS succeeded/, log);
+  else assert.doesNotMatch(log, /POP3> STLS/, log);
 });
 
 Then('interop fetchmail run {int} fetched no message', function (this: object, run: number) {

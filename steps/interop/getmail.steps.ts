@@ -2,18 +2,32 @@
  * getmail6 (Debian's getmail6, command `getmail`): SimplePOP3Retriever (plaintext USER/PASS),
  * a Maildir destination, delete mode. getmail refuses to deliver as root, so when the tests run
  * as root (CI) the destination names an unprivileged user, who gets the Maildir.
+ *
+ * TLS: SimplePOP3SSLRetriever (implicit TLS; getmail6 has no STLS for POP3) with `ca_certs`, which
+ * makes it require a certificate that chains to exactly the scenario's certificate and match it
+ * against `server` (127.0.0.1, one of the certificate's IP addresses). getmail exits 0 even when
+ * the TLS handshake fails (it reports the error and retrieves nothing), so its report is checked.
  */
 import { readFileSync } from 'node:fs';
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { When } from '@cucumber/cucumber';
 import { expectExit, runClient } from './support/clients.js';
-import { interop } from './support/context.js';
+import { interop, type InteropWorld } from './support/context.js';
+import { transport, type Transport } from './support/transport.js';
 
 const UNPRIVILEGED = 'nobody';
 
 When('interop getmail6 fetches the mail of {word} into a Maildir and deletes it from the server', { timeout: 120_000 }, async function (this: object, user: string) {
-  const w = interop(this);
+  await fetch(interop(this), user, 'plaintext');
+});
+
+When('interop getmail6 fetches the mail of {word} into a Maildir over {string} and deletes it from the server', { timeout: 120_000 }, async function (this: object, user: string, over: string) {
+  await fetch(interop(this), user, transport(over));
+});
+
+async function fetch(w: InteropWorld, user: string, over: Transport): Promise<void> {
+  if (over === 'STLS') throw new Error('getmail6 has no STLS for POP3: use "implicit TLS"');
   const home = path.join(w.root, 'getmail');
   const maildir = path.join(home, 'Maildir');
   for (const sub of ['cur', 'new', 'tmp']) await mkdir(path.join(maildir, sub), { recursive: true });
@@ -25,9 +39,10 @@ When('interop getmail6 fetches the mail of {word} into a Maildir and deletes it 
   }
   const rc = [
     '[retriever]',
-    'type = SimplePOP3Retriever',
+    over === 'implicit TLS' ? 'type = SimplePOP3SSLRetriever' : 'type = SimplePOP3Retriever',
     'server = 127.0.0.1',
-    `port = ${w.port}`,
+    `port = ${over === 'implicit TLS' ? w.tls.port : w.port}`,
+    ...(over === 'implicit TLS' ? [`ca_certs = ${w.tls.certPath}`] : []),
     `username = ${user}`,
     `password = ${w.password(user)}`,
     '',
@@ -51,7 +66,7 @@ When('interop getmail6 fetches the mail of {word} into a Maildir and deletes it 
     throw new Error(`getmail reported an error:\n${result.stdout.toString('latin1')}\n${result.stderr}`);
   }
   w.runs.set('getmail6', result);
-});
+}
 
 /** uid and gid of a system user, from /etc/passwd (no npm dependency for getpwnam). */
 function userIds(name: string): { uid: number; gid: number } {
