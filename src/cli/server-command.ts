@@ -74,7 +74,10 @@ Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 on a start-up failure, 2 on
 }
 
 async function runServer(flags: ServerFlags): Promise<number> {
-  const logger = pino({ level: flags.logLevel, base: { pid: process.pid } }, pino.destination(2));
+  // Asynchronous log writes (bench profile: 2-3 synchronous writes per session cost up to 0.1 ms);
+  // flushed on stop, and pino flushes what is buffered if the process dies of an exception.
+  const destination = pino.destination({ dest: 2, sync: false, minLength: 4096 });
+  const logger = pino({ level: flags.logLevel, base: { pid: process.pid } }, destination);
   let setup: ServerSetup | undefined;
   let plane: ManagementPlane | undefined;
   try {
@@ -102,6 +105,7 @@ async function runServer(flags: ServerFlags): Promise<number> {
     await waitForStopSignal(logger);
     await server.close();
     await plane?.close();
+    destination.flushSync();
     // A worker's IPC channel keeps it alive: let go of it so the process can end.
     cluster.worker?.disconnect();
     return 0;

@@ -11,6 +11,7 @@ import { CR, DOT, LF } from './limits.js';
 
 export const TERMINATOR = Buffer.from('.\r\n');
 const DOT_BYTES = Buffer.from('.');
+const LF_DOT = Buffer.from('\n.');
 const EMPTY = Buffer.alloc(0);
 
 export class StuffState {
@@ -21,13 +22,12 @@ export class StuffState {
     const parts: Buffer[] = [];
     let from = 0;
     if (this.atLineStart && chunk[0] === DOT) parts.push(DOT_BYTES);
-    let at = chunk.indexOf(LF);
-    while (at !== -1 && at + 1 < chunk.length) {
-      if (chunk[at + 1] === DOT) {
-        parts.push(chunk.subarray(from, at + 1), DOT_BYTES);
-        from = at + 1;
-      }
-      at = chunk.indexOf(LF, at + 1);
+    // Search for "\n." natively rather than stepping through every line in JS (bench profile).
+    let at = chunk.indexOf(LF_DOT);
+    while (at !== -1) {
+      parts.push(chunk.subarray(from, at + 1), DOT_BYTES);
+      from = at + 1;
+      at = chunk.indexOf(LF_DOT, at + 1);
     }
     this.atLineStart = chunk[chunk.length - 1] === LF;
     if (parts.length === 0) return chunk;
