@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
 # A Dovecot POP3 peer on loopback, for running the conformance suite against a real server.
 #
-#   scripts/peers/dovecot.sh start [DIR] [PORT]   install (once), configure under DIR, start, wait
-#   scripts/peers/dovecot.sh stop  [DIR]          stop the instance configured under DIR
-#   scripts/peers/dovecot.sh status [DIR]         exit 0 when it answers
+#   scripts/peers/dovecot.sh start [DIR] [PORT] [TLS_PORT]   install (once), configure, start, wait
+#   scripts/peers/dovecot.sh stop  [DIR]                     stop the instance configured under DIR
+#   scripts/peers/dovecot.sh status [DIR] [PORT]             exit 0 when it answers
 #
 # DIR defaults to $POPCHECK_DOVECOT_DIR or /tmp/popcheck-dovecot, PORT to $POPCHECK_DOVECOT_PORT
-# or 11110. Users alice/wonderland and bob/builder (passwd-file, plaintext allowed on loopback);
-# their Maildirs are DIR/mail/alice and DIR/mail/bob, emptied on every start. Mail is owned by the
-# system user popcheck-mail (Dovecot refuses to serve mail as root). Needs root; no prompts.
-# Written for Dovecot 2.3 (Debian 12); the 2.4 configuration language differs.
+# or 11110, TLS_PORT to $POPCHECK_DOVECOT_TLS_PORT or PORT+885 (11995; as 995 is to 110).
+# POP3 with STLS on PORT, implicit TLS (pop3s) on TLS_PORT, both on 127.0.0.1 and ::1 (::1 only
+# where the host has IPv6), with a self-signed certificate made by popcheck's own code
+# (src/tls/self-signed.ts) in DIR/tls. Users alice/wonderland and bob/builder in a passwd-file
+# with plaintext {PLAIN} passwords, so USER/PASS and SASL PLAIN, LOGIN, CRAM-MD5 and SCRAM-SHA-256
+# all work (without TLS too: Dovecot counts loopback connections as secured). Their Maildirs are DIR/mail/alice and
+# DIR/mail/bob, emptied on every start. Mail is owned by the system user popcheck-mail (Dovecot
+# refuses to serve mail as root). Needs root and the repository's node_modules (npx tsx); no
+# prompts. Written for Dovecot 2.3 (Debian 12); the 2.4 configuration language differs.
 set -euo pipefail
 
 cmd=${1:-}
 DIR=${2:-${POPCHECK_DOVECOT_DIR:-/tmp/popcheck-dovecot}}
 PORT=${3:-${POPCHECK_DOVECOT_PORT:-11110}}
+TLS_PORT=${4:-${POPCHECK_DOVECOT_TLS_PORT:-$((PORT + 885))}}
 MAIL_USER=popcheck-mail
 CONF="$DIR/dovecot.conf"
+REPO_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 die() { echo "dovecot.sh: $*" >&2; exit 1; }
 
@@ -58,8 +65,30 @@ stop_instance() {
   fi
 }
 
+# IPv6 loopback where the host has it (the dual-stack scenario connects to ::1 on the same port);
+# Dovecot would refuse to start on an address it cannot bind.
+listen_addresses() {
+  if [ -r /proc/net/if_inet6 ] && grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6; then
+    echo '127.0.0.1, ::1'
+  else
+    echo '127.0.0.1'
+  fi
+}
+
+# The self-signed certificate (EC P-256, names localhost, 127.0.0.1 and ::1), made with popcheck's
+# own code as the bundled server's is; reused while valid. Dovecot reads the key as root at start.
+make_certificate() {
+  (cd "$REPO_ROOT" && npx --no-install tsx --eval "
+    import('./src/tls/self-signed.ts').then(async ({ ensureSelfSignedCertificate }) => {
+      const c = await ensureSelfSignedCertificate(process.argv[1]);
+      console.log('dovecot.sh: certificate ' + c.certPath + ' (SHA-256 ' + c.fingerprint + ')');
+    }).catch((e) => { console.error(e); process.exit(1); });
+  " "$DIR/tls") || die "cannot make the self-signed certificate in $DIR/tls"
+}
+
 write_config() {
   local uid; uid=$(id -u "$MAIL_USER")
+  local listen; listen=$(listen_addresses)
   rm -rf "$DIR/mail" "$DIR/home"
   mkdir -p "$DIR/run" "$DIR/state" "$DIR/log"
   for u in alice bob; do mkdir -p "$DIR/mail/$u/cur" "$DIR/mail/$u/new" "$DIR/mail/$u/tmp" "$DIR/home/$u"; done
@@ -74,11 +103,16 @@ base_dir = $DIR/run
 state_dir = $DIR/state
 log_path = $DIR/log/dovecot.log
 protocols = pop3
-listen = 127.0.0.1
-ssl = no
-# Loopback only, test accounts: plaintext USER/PASS is allowed.
-disable_plaintext_auth = no
-auth_mechanisms = plain login
+listen = $listen
+# TLS: STLS on the POP3 port (RFC 2595), and implicit TLS on the pop3s port (RFC 8314).
+ssl = yes
+ssl_cert = <$DIR/tls/selfsigned-cert.pem
+ssl_key = <$DIR/tls/selfsigned-key.pem
+# disable_plaintext_auth is left at its default (yes): Dovecot counts a connection whose local and
+# remote addresses are equal (loopback) as secured, so USER/PASS and PLAIN work without TLS here.
+# Every SASL mechanism the suite covers (RFC 4616, RFC 2195, RFC 7677; LOGIN is a de-facto one);
+# the passwd-file's {PLAIN} passwords let Dovecot compute what CRAM-MD5 and SCRAM need.
+auth_mechanisms = plain login cram-md5 scram-sha-256
 mail_location = maildir:$DIR/mail/%u
 first_valid_uid = $uid
 last_valid_uid = $uid
@@ -104,11 +138,11 @@ userdb {
 
 service pop3-login {
   inet_listener pop3 {
-    address = 127.0.0.1
     port = $PORT
   }
   inet_listener pop3s {
-    port = 0
+    port = $TLS_PORT
+    ssl = yes
   }
 }
 CONF
@@ -132,10 +166,11 @@ case "$cmd" in
     check_version
     make_mail_user
     stop_instance
+    make_certificate
     write_config
     dovecot -c "$CONF"
     wait_until_answers
-    echo "dovecot.sh: Dovecot $(dovecot --version | cut -d' ' -f1) answers on 127.0.0.1:$PORT; alice's Maildir: $DIR/mail/alice"
+    echo "dovecot.sh: Dovecot $(dovecot --version | cut -d' ' -f1) answers on $(listen_addresses) port $PORT (STLS) and $TLS_PORT (implicit TLS); alice's Maildir: $DIR/mail/alice"
     ;;
   stop)
     stop_instance
@@ -144,7 +179,7 @@ case "$cmd" in
     answers
     ;;
   *)
-    echo "usage: $0 start|stop|status [DIR] [PORT]" >&2
+    echo "usage: $0 start [DIR] [PORT] [TLS_PORT] | stop [DIR] | status [DIR] [PORT]" >&2
     exit 2
     ;;
 esac

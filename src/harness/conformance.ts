@@ -7,20 +7,23 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { VERSION } from '../version.js';
 import { baselineFromRun, readBaseline, writeBaseline, type Baseline } from './baseline.js';
-import { startBundledTarget, type RunningTarget } from './bundled-target.js';
-import type { WorldParameters } from './contract.js';
+import { startBundledTarget, type BundledOptions, type RunningTarget } from './bundled-target.js';
+import type { TlsMode, WorldParameters } from './contract.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { renderConsole } from './formats/console.js';
 import { writeReports, type FormatSpec } from './formats/output-formats.js';
 import { decideExit } from './gate.js';
-import { loadPlan, type SuiteLocation } from './plan.js';
+import { loadPlan, replanSkips, type SuiteLocation } from './plan.js';
 import { renderPlan } from './plan-listing.js';
 import { checkReachable } from './preflight.js';
 import { ProgressLine } from './progress.js';
 import { buildReport } from './report.js';
 import { runSuite, type SuiteResult } from './run-suite.js';
 
-export type TargetSpec = { readonly kind: 'bundled' } | { readonly kind: 'host'; readonly world: Omit<WorldParameters, 'timeoutMs'> };
+export type TargetSpec =
+  /** The bundled server, reached in this TLS mode (it has a self-signed certificate and a manager). */
+  | { readonly kind: 'bundled'; readonly tls: TlsMode }
+  | { readonly kind: 'host'; readonly world: Omit<WorldParameters, 'timeoutMs'> };
 
 export interface ConformanceOptions {
   readonly target: TargetSpec;
@@ -42,20 +45,26 @@ export interface ConformanceIo {
   /** Where relative report and baseline paths are resolved. */
   readonly cwd: string;
   /** Starts the bundled server; replaceable in tests. */
-  readonly startBundled?: () => Promise<RunningTarget>;
+  readonly startBundled?: (options: BundledOptions) => Promise<RunningTarget>;
 }
 
-/** What --list shows for the bundled target, which it does not start. */
-const BUNDLED_PLACEHOLDER: Omit<WorldParameters, 'timeoutMs'> = {
-  host: '127.0.0.1',
-  port: 0,
-  tls: 'none',
-  tlsInsecure: false,
-  account: { user: 'alice', pass: 'wonderland' },
-  fixtures: { kind: 'maildir', path: '(temporary)' },
-  destructive: true,
-  bundled: true,
-};
+/** What the plan (and --list) assumes of the bundled target before it is started. */
+function bundledPlaceholder(tls: TlsMode): Omit<WorldParameters, 'timeoutMs'> {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    tls,
+    tlsInsecure: true,
+    account: { user: 'alice', pass: 'wonderland' },
+    fixtures: { kind: 'maildir', path: '(temporary)' },
+    destructive: true,
+    bundled: true,
+    managerHost: '127.0.0.1',
+    managerPort: 0,
+    managerToken: '(generated)',
+    managerAllowStop: true,
+  };
+}
 
 export async function runConformance(options: ConformanceOptions, io: ConformanceIo): Promise<number> {
   try {
@@ -72,7 +81,7 @@ export async function runConformance(options: ConformanceOptions, io: Conformanc
 
 async function run(options: ConformanceOptions, io: ConformanceIo): Promise<number> {
   // The plan first: a bad --tags or a broken feature file is reported before anything starts.
-  const planWorld = { ...(options.target.kind === 'host' ? options.target.world : BUNDLED_PLACEHOLDER), timeoutMs: options.timeoutMs };
+  const planWorld = { ...(options.target.kind === 'host' ? options.target.world : bundledPlaceholder(options.target.tls)), timeoutMs: options.timeoutMs };
   const plan = await loadPlan(options.suite, planWorld, options.tags, io.stderr);
   for (const e of plan.errors) io.stderr.write(`popcheck conformance: ${e}\n`);
   if (options.list) {
@@ -86,7 +95,7 @@ async function run(options: ConformanceOptions, io: ConformanceIo): Promise<numb
   let target: RunningTarget;
   if (options.target.kind === 'bundled') {
     try {
-      target = await (io.startBundled ?? startBundledTarget)();
+      target = await (io.startBundled ?? startBundledTarget)({ tls: options.target.tls });
     } catch (err) {
       io.stderr.write(`popcheck conformance: cannot start the bundled server: ${(err as Error).message}\n`);
       return EXIT.unreachable;
@@ -113,9 +122,10 @@ async function run(options: ConformanceOptions, io: ConformanceIo): Promise<numb
           strict: options.strict,
           parallel: options.parallel,
           stderr: io.stderr,
-          // For the bundled server the plan was made with placeholder parameters, but the ones
-          // skips depend on (fixtures, destructive, bundled) are the real ones.
-          plan,
+          // For the bundled server the plan was made with placeholder parameters: the skips are
+          // decided again with the ones it has.
+          plan: options.target.kind === 'bundled' ? replanSkips(plan, world) : plan,
+          managerWorld: target.managerWorld,
           onStart: (total) => progress.start(total),
           onScenario: (r) => progress.scenario(r),
         });
@@ -163,5 +173,6 @@ async function finish(
 }
 
 function describeTarget(target: TargetSpec): string {
-  return target.kind === 'bundled' ? 'the bundled reference server' : `${target.world.host}:${target.world.port} (tls ${target.world.tls})`;
+  if (target.kind === 'bundled') return `the bundled reference server${target.tls !== 'none' ? ` (tls ${target.tls})` : ''}`;
+  return `${target.world.host}:${target.world.port} (tls ${target.world.tls})`;
 }

@@ -41,6 +41,23 @@ export interface WorldParameters {
   readonly timeoutMs: number;
   /** True when the target is the bundled reference server (some scenarios need its settings). */
   readonly bundled: boolean;
+  /**
+   * The target's management plane (docs/manager-protocol.txt), for the @manager scenarios: its UDP
+   * address and the shared token. Without all three, the runner skips @manager scenarios.
+   */
+  readonly managerHost?: string | undefined;
+  readonly managerPort?: number | undefined;
+  readonly managerToken?: string | undefined;
+  /**
+   * True in the run of the @manager-exclusive scenarios: the runner runs them one at a time, after
+   * every scenario that shares the server, so they may change it for every client.
+   */
+  readonly managerExclusive?: boolean | undefined;
+  /**
+   * On the target: STOP may be sent (the bundled server; a host with --manager-allow-stop). The
+   * runner passes it true only to the last run, the @manager-stop scenarios, after everything else.
+   */
+  readonly managerAllowStop?: boolean | undefined;
 }
 
 export const VERDICT_MEDIA_TYPE = 'application/vnd.popcheck.verdict+json';
@@ -73,4 +90,13 @@ export const TAGS = {
   destructive: '@destructive',
   /** Scenarios that only make sense against the bundled server (they change its configuration). */
   bundled: '@bundled',
+  /** Scenarios of the management protocol (features/manager/): they need the manager parameters. */
+  manager: '@manager',
+  /** Scenarios that change the server for every client: run alone, after the shared ones. */
+  managerExclusive: '@manager-exclusive',
+  /** STOP: stops the server under test, so it runs last, and only when managerAllowStop. */
+  managerStop: '@manager-stop',
 } as const;
+
+/** The heading @manager scenarios are counted under in reports (the spec has no RFC number). */
+export const MANAGER_SPEC = 'popcheck-manager/1';

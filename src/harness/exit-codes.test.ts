@@ -43,6 +43,10 @@ describe('popcheck conformance exit codes', () => {
   it.each([
     [['--bogus'], /unknown option '--bogus'/],
     [['--port', '110'], /--port only makes sense with --host/],
+    [['--tls', 'stls', '--tls-insecure'], /--tls-insecure only makes sense with --host/],
+    [['--manager-host', '127.0.0.1', '--manager-allow-stop'], /--manager-host, --manager-allow-stop only make sense with --host/],
+    [['--host', 'h', '--user', 'u', '--pass', 'p', '--manager-port', '9090'], /--manager-port only makes sense with --manager-host/],
+    [['--host', 'h', '--user', 'u', '--pass', 'p', '--manager-host', 'h', '--manager-token-file', '/nonexistent/token'], /--manager-token-file: no token file/],
     [['--host', 'h'], /--host needs --user and --pass/],
     [['--host', 'h', '--user', 'u', '--pass', 'p', '--port', '99999'], /argument '99999' is invalid/],
     [['--host', 'h', '--user', 'u', '--pass', 'p', '--tls', 'ssl'], /argument 'ssl' is invalid/],
@@ -80,6 +84,15 @@ describe('popcheck conformance exit codes', () => {
     expect(r.stdout).toContain('the test step says so');
     expect(r.stdout).toMatch(/hook \(src\/harness\/testing\/steps\/test-world\.ts:\d+\) failed/);
     expect(r.stdout).toMatch(/^Total +1 +0 +0 +0 +0 +3$/m);
+  });
+
+  it('3 when a feature file does not parse, whatever --tags selects', async () => {
+    const broken = ['--features', 'src/harness/testing/features-parse-error/*.feature', '--steps', 'src/harness/testing/steps/*.ts', '--no-progress'];
+    for (const args of [[], ['--list'], ['--tags', '@rfc1939']]) {
+      const r = await runCli([...broken, ...hostArgs(good.port), ...args]);
+      expect(r.code, args.join(' ')).toBe(EXIT.unreachable);
+      expect(r.stderr).toMatch(/broken\.feature:8: .*tag may not contain whitespace/);
+    }
   });
 
   it('4 when a scenario that passed in the baseline fails now', async () => {

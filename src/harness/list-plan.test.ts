@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT } from './exit-codes.js';
-import { closedPort, hostArgs, runCli, TEST_SUITE } from './testing/cli-runner.js';
+import { closedPort, hostArgs, MANAGER_SUITE, runCli, TEST_SUITE } from './testing/cli-runner.js';
 
 describe('--list', () => {
   it('prints the plan with tags and skip reasons, without connecting (the port is closed)', async () => {
@@ -33,5 +33,11 @@ describe('--list', () => {
     });
     expect(r.code).toBe(EXIT.ok);
     expect(r.stdout).toContain('Plan against the bundled reference server: 10 scenarios, 10 to run, 0 skipped');
+  });
+
+  it('against the bundled server, the @manager scenarios run, STOP included', async () => {
+    const r = await runCli([...MANAGER_SUITE, '--list']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toContain('Plan against the bundled reference server: 8 scenarios, 8 to run, 0 skipped');
   });
 });

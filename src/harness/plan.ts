@@ -68,8 +68,18 @@ export async function loadPlan(suite: SuiteLocation, world: WorldParameters, use
   const scenarios = all.flatMap((run, i) => (run.planned ? [planned(run, ids[i]!, world)] : []));
   const errors = [...collector.harnessErrors];
   if (all.length === 0) errors.push(`no scenarios found in ${suite.featurePaths.join(', ')} (under ${suite.cwd})`);
-  else if (scenarios.length === 0) throw new UsageError(`--tags "${userTags}" selects none of the ${all.length} scenarios`);
+  // A feature file that does not parse stops cucumber from planning anything: that is the error
+  // to report (exit 3), not the selection.
+  else if (scenarios.length === 0 && errors.length === 0) throw new UsageError(`--tags "${userTags}" selects none of the ${all.length} scenarios`);
   return { scenarios, errors };
+}
+
+/**
+ * The plan with its skip reasons decided again for other parameters: the bundled server's plan is
+ * made before it starts, with placeholder parameters, and the ones it actually has decide.
+ */
+export function replanSkips(plan: Plan, world: WorldParameters): Plan {
+  return { ...plan, scenarios: plan.scenarios.map((s) => ({ ...s, skipReason: optionSkipReason(s.parsed, world) })) };
 }
 
 /** Key joining a planned scenario to the same pickle in another cucumber run (ids are per run). */

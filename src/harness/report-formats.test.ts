@@ -6,9 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderConsole } from './formats/console.js';
 import { parseFormatSpec, renderFormat, type FormatName } from './formats/output-formats.js';
-import type { ConformanceReport } from './report.js';
+import { decideExit } from './gate.js';
+import { buildReport, type ConformanceReport } from './report.js';
 import { startBrokenServer, type TestServer } from './testing/broken-server.js';
 import { hostArgs, runCli, TEST_SUITE } from './testing/cli-runner.js';
+import { fakeResult } from './testing/fake-results.js';
 import { schemaKeywords, SUPPORTED_KEYWORDS, validate, type Schema } from './testing/json-schema-lite.js';
 import { normaliseReport } from './testing/normalise-report.js';
 
@@ -98,5 +100,46 @@ describe('report formats', () => {
     expect(parseFormatSpec('junit')).toEqual({ format: 'junit', file: path.join('reports', 'conformance.xml') });
     expect(parseFormatSpec('markdown:x/y.md')).toEqual({ format: 'markdown', file: 'x/y.md' });
     expect(() => parseFormatSpec('json:')).toThrow(/path after ":" is empty/);
+  });
+});
+
+describe('the per-RFC table', () => {
+  it('lists RFC 1939, 2449, 2595, 5034, 3206, 8314, 4616, 2195, 7677 in that order, then other RFCs, the manager, untagged', async () => {
+    const tagged: Array<[string, string[]]> = [
+      ['untagged', ['@MUST']],
+      ['manager', ['@manager', '@sec-5.1', '@MUST']],
+      ['manager should', ['@manager', '@sec-4.7', '@SHOULD']],
+      ['stls', ['@rfc2595', '@sec-4', '@MUST']],
+      ['scram', ['@rfc7677', '@rfc5034', '@MUST']],
+      ['cram', ['@rfc2195', '@MUST']],
+      ['plain', ['@rfc4616', '@MUST']],
+      ['implicit', ['@rfc8314', '@SHOULD']],
+      ['codes', ['@rfc3206', '@MUST']],
+      ['auth', ['@rfc5034', '@sec-4', '@MUST']],
+      ['auth may', ['@rfc5034', '@MAY']],
+      ['capa', ['@rfc2449', '@MUST']],
+      ['some other rfc', ['@rfc6186', '@MAY']],
+      ['base', ['@rfc1939', '@MUST']],
+      ['base should', ['@rfc1939', '@SHOULD']],
+    ];
+    const scenarios = tagged.map(([name, tags], i) => fakeResult(name, i % 3 === 0 ? 'FAIL' : 'PASS', undefined, tags));
+    const report = buildReport({
+      version: '0.0.0-test',
+      world: { host: '127.0.0.1', port: 11000, tls: 'stls', tlsInsecure: true, account: { user: 'alice', pass: 'x' }, fixtures: { kind: 'none' }, destructive: false, bundled: true, timeoutMs: 1000 },
+      tags: '',
+      strict: false,
+      parallel: 0,
+      startedAt: new Date(0),
+      finishedAt: new Date(1000),
+      scenarios,
+      harnessErrors: [],
+      gate: decideExit({ scenarios, harnessErrors: [] }),
+    });
+    expect(report.summary.map((r) => r.rfc)).toEqual([
+      'RFC 1939', 'RFC 1939', 'RFC 2449', 'RFC 2595', 'RFC 5034', 'RFC 5034', 'RFC 3206', 'RFC 8314', 'RFC 4616', 'RFC 2195', 'RFC 7677', 'RFC 6186',
+      'popcheck-manager/1', 'popcheck-manager/1', 'no RFC tag',
+    ]);
+    const text = renderConsole(report);
+    await expectGolden('report-groups.txt', text.slice(0, text.indexOf('Failures')));
   });
 });

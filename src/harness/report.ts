@@ -6,7 +6,7 @@
 import type { TlsMode, Verdict, WorldParameters } from './contract.js';
 import type { GateResult } from './gate.js';
 import type { ScenarioResult } from './scenario-result.js';
-import { primaryRfc, type Level } from './scenario-tags.js';
+import { compareSpecs, primaryRfc, type Level } from './scenario-tags.js';
 import type { SkipKind } from './verdict.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -156,18 +156,17 @@ export function countVerdicts(scenarios: readonly Pick<ReportScenario, 'verdict'
 
 const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
 
-/** One row per RFC and level, RFCs in numeric order. */
+/** One row per RFC (or specification) and level, in the order of compareSpecs. */
 function summarise(scenarios: readonly ReportScenario[]): SummaryRow[] {
   const groups = new Map<string, ReportScenario[]>();
   for (const s of scenarios) {
     const key = `${s.rfc}\u0000${s.level}`;
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
-  const rfcNumber = (rfc: string): number => Number(/\d+/.exec(rfc)?.[0] ?? Number.MAX_SAFE_INTEGER);
   return [...groups.entries()]
     .map(([key, list]) => {
       const [rfc = '', level = 'MUST'] = key.split('\u0000');
       return { rfc, level: level as Level, ...countVerdicts(list) };
     })
-    .sort((a, b) => rfcNumber(a.rfc) - rfcNumber(b.rfc) || a.rfc.localeCompare(b.rfc) || LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level));
+    .sort((a, b) => compareSpecs(a.rfc, b.rfc) || LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level));
 }

@@ -26,11 +26,14 @@ describe('running the suite', () => {
   it('without --host, starts the bundled server on loopback, runs everything, then stops it and removes its root', async () => {
     let target: RunningTarget | undefined;
     const r = await runCli([...TEST_SUITE, '--tags', '@req-1939-STATUS-1 or @req-popcheck-BUNDLED-1'], {
-      startBundled: async () => (target = await startBundledTarget()),
+      startBundled: async (options) => (target = await startBundledTarget(options)),
     });
     expect(r.code).toBe(EXIT.ok);
     expect(r.stdout).toMatch(/^Total +2 +0 +0 +0 +0 +0$/m);
-    expect(target?.world).toMatchObject({ host: '127.0.0.1', bundled: true, destructive: true, fixtures: { kind: 'maildir' } });
+    expect(target?.world).toMatchObject({ host: '127.0.0.1', tls: 'none', bundled: true, destructive: true, fixtures: { kind: 'maildir' } });
+    // With its manager, so the @manager scenarios run, and STOP allowed (it runs last).
+    expect(target?.world).toMatchObject({ managerHost: '127.0.0.1', managerAllowStop: true });
+    expect(target?.world.managerToken).toMatch(/^[0-9a-f]{64}$/);
     const fixtures = target?.world.fixtures;
     expect(fixtures?.kind === 'maildir' && existsSync(fixtures.path)).toBe(false);
   });

@@ -1,5 +1,5 @@
 /** Reads a scenario's tags by the conventions of contract.ts (TAGS) and docs/requirements.md. */
-import { TAGS } from './contract.js';
+import { MANAGER_SPEC, TAGS } from './contract.js';
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
@@ -19,6 +19,12 @@ export interface ScenarioTags {
   readonly fixtures: boolean;
   readonly destructive: boolean;
   readonly bundled: boolean;
+  /** @manager: a scenario of the management protocol (features/manager/). */
+  readonly manager: boolean;
+  /** @manager-exclusive: runs alone, after the scenarios that share the server. */
+  readonly managerExclusive: boolean;
+  /** @manager-stop: stops the server, so runs last. */
+  readonly managerStop: boolean;
 }
 
 const LEVEL_ORDER: readonly Level[] = ['MUST', 'SHOULD', 'MAY'];
@@ -38,12 +44,44 @@ export function readTags(tags: readonly string[]): ScenarioTags {
     fixtures: tags.includes(TAGS.fixtures),
     destructive: tags.includes(TAGS.destructive),
     bundled: tags.includes(TAGS.bundled),
+    manager: tags.includes(TAGS.manager),
+    managerExclusive: tags.includes(TAGS.managerExclusive),
+    managerStop: tags.includes(TAGS.managerStop),
   };
 }
 
-/** The RFC a scenario is counted under in summaries: its first @rfc tag. */
+export const NO_RFC = 'no RFC tag';
+
+/**
+ * The specification a scenario is counted under in summaries: popcheck-manager/1 for @manager
+ * scenarios, else its first @rfc tag.
+ */
 export function primaryRfc(tags: ScenarioTags): string {
-  return tags.rfcs[0] !== undefined ? `RFC ${tags.rfcs[0]}` : 'no RFC tag';
+  if (tags.manager) return MANAGER_SPEC;
+  return tags.rfcs[0] !== undefined ? `RFC ${tags.rfcs[0]}` : NO_RFC;
+}
+
+/**
+ * The order of the per-RFC table: the base protocol and its extensions first (RFC 1939, 2449), then
+ * the security ones in the order the suite covers them (STLS, AUTH, response codes, implicit TLS,
+ * SASL mechanisms), then any other RFC by number, then the manager's specification, then untagged.
+ */
+const RFC_ORDER: readonly string[] = ['1939', '2449', '2595', '5034', '3206', '8314', '4616', '2195', '7677'];
+
+/** Sorts summary headings (primaryRfc values) in the report's order. */
+export function compareSpecs(a: string, b: string): number {
+  return specRank(a)[0] - specRank(b)[0] || specRank(a)[1] - specRank(b)[1] || a.localeCompare(b);
+}
+
+function specRank(spec: string): [number, number] {
+  const rfc = /^RFC (\d+)$/.exec(spec)?.[1];
+  if (rfc !== undefined) {
+    const known = RFC_ORDER.indexOf(rfc);
+    return known !== -1 ? [0, known] : [1, Number(rfc)];
+  }
+  if (spec === MANAGER_SPEC) return [2, 0];
+  if (spec === NO_RFC) return [4, 0];
+  return [3, 0];
 }
 
 function unique<T>(xs: readonly T[]): T[] {

@@ -6,6 +6,10 @@ import type { ConformanceIo } from '../conformance.js';
 /** The harness's own feature set and steps, instead of the real suite. */
 export const TEST_SUITE = ['--features', 'src/harness/testing/features/*.feature', '--steps', 'src/harness/testing/steps/*.ts', '--no-progress'];
 export const ERROR_SUITE = ['--features', 'src/harness/testing/features-errors/*.feature', '--steps', 'src/harness/testing/steps/*.ts', '--no-progress'];
+/** Scenarios that pass only over TLS (--tls stls or implicit). */
+export const TLS_SUITE = ['--features', 'src/harness/testing/features-tls/*.feature', '--steps', 'src/harness/testing/steps/*.ts', '--no-progress'];
+/** @manager scenarios (shared, exclusive, STOP) next to RFC ones, each recording when it ran. */
+export const MANAGER_SUITE = ['--features', 'src/harness/testing/features-manager/*.feature', '--steps', 'src/harness/testing/steps/*.ts', '--no-progress'];
 
 export function hostArgs(port: number): string[] {
   return ['--host', '127.0.0.1', '--port', String(port), '--user', 'alice', '--pass', 'wonderland', '--timeout', '2000'];

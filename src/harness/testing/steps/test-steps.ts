@@ -1,4 +1,5 @@
 /** Minimal steps for the harness's test features (src/harness/testing/features*). */
+import { appendFileSync } from 'node:fs';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { ResponseLine } from '../../../client/index.js';
 import { VERDICT_MEDIA_TYPE, type VerdictAttachment } from '../../contract.js';
@@ -91,4 +92,27 @@ Then('UIDL works, advertised or not', async function (this: TestWorld) {
   const { line } = await this.client!.multi('UIDL');
   assertOk(line, 'UIDL');
   if (!advertised) verdict(this, { verdict: 'UNADVERTISED-WORKS', reason: 'UIDL answers +OK but CAPA does not list it' });
+});
+
+Given('a session over TLS as the run asks', async function (this: TestWorld) {
+  await this.openSecure();
+});
+
+Then('the session is encrypted', function (this: TestWorld) {
+  check(this.secure, `the session is not encrypted (the run's --tls is ${this.parameters.tls}; this feature needs stls or implicit)`);
+});
+
+/**
+ * For the manager-passes test: appends what this scenario saw (its run's parameters, when it ran)
+ * to the file named by POPCHECK_HARNESS_PASS_LOG, one JSON line per scenario; --parallel workers
+ * inherit the variable. Waits a little, so overlapping scenarios overlap visibly.
+ */
+Given('the run records {string}', async function (this: TestWorld, name: string) {
+  const file = process.env.POPCHECK_HARNESS_PASS_LOG;
+  const start = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  if (!file) return;
+  const p = this.parameters;
+  const entry = { name, start, end: Date.now(), pid: process.pid, port: p.port, tls: p.tls, managerExclusive: p.managerExclusive, managerAllowStop: p.managerAllowStop };
+  appendFileSync(file, `${JSON.stringify(entry)}\n`);
 });

@@ -19,9 +19,35 @@ export class TestWorld extends World<WorldParameters> {
   async open(): Promise<Pop3Client> {
     const p = this.parameters;
     const { client, greeting } = await Pop3Client.open({ host: p.host, port: p.port, timeoutMs: p.timeoutMs });
+    return this.opened(client, greeting);
+  }
+
+  /** A session over TLS as the run asks: implicit (TLS from the first byte) or STLS (RFC 2595). */
+  async openSecure(): Promise<Pop3Client> {
+    const p = this.parameters;
+    const tlsOptions = { rejectUnauthorized: !p.tlsInsecure };
+    if (p.tls === 'implicit') {
+      const { client, greeting } = await Pop3Client.open({ host: p.host, port: p.port, timeoutMs: p.timeoutMs, tls: tlsOptions });
+      return this.opened(client, greeting);
+    }
+    const client = await this.open();
+    if (p.tls === 'stls') {
+      const reply = await client.command('STLS');
+      if (!reply.ok) throw new Error(`STLS: expected +OK, got ${JSON.stringify(reply.text)}`);
+      await client.startTls(tlsOptions);
+      this.secure = true;
+    }
+    return client;
+  }
+
+  /** True once the session runs over TLS. */
+  secure = false;
+
+  private opened(client: Pop3Client, greeting: ResponseLine): Pop3Client {
     this.clients.push(client);
     this.client = client;
     this.greeting = greeting;
+    this.secure = this.parameters.tls === 'implicit';
     return client;
   }
 }
