@@ -1,36 +1,56 @@
 /**
  * @bundled scenarios that run the reference server with other settings: the inactivity timer of
- * RFC 1939 §3 shortened to seconds, a LOGIN-DELAY (RFC 2449 §6.5), and a store that fails
- * (RFC 3206 §4). The connections of the scenario then go to that private instance.
+ * RFC 1939 §3 shortened to seconds, a LOGIN-DELAY (RFC 2449 §6.5), a store that fails (RFC 3206
+ * §4), TLS with cleartext passwords refused without it (RFC 2595 §2.3, RFC 5034 §4), users with
+ * shared secrets only (CRAM-MD5, RFC 2195). The connections of the scenario then go to that
+ * private instance.
  */
 import { Given, Then } from '@cucumber/cucumber';
-import { startPrivateServer, type PrivateStore } from './support/private-server.js';
-import type { ServerLimits } from '../src/server/index.js';
+import { startPrivateServer, type PrivateServerOptions } from './support/private-server.js';
+import { secretAccount } from './support/placeholders.js';
+import type { Account } from '../src/harness/contract.js';
 import type { PopWorld } from './world.js';
 
-async function usePrivateServer(world: PopWorld, limits: Partial<ServerLimits>, kind: PrivateStore, description: string): Promise<'skipped' | undefined> {
+async function usePrivateServer(world: PopWorld, options: PrivateServerOptions, description: string, accounts?: readonly Account[]): Promise<'skipped' | undefined> {
   if (!world.parameters.bundled) return world.verdict('SKIP', 'needs the bundled reference server');
   const p = world.parameters;
-  const accounts = [p.account, ...(p.account2 ? [p.account2] : [])];
-  const server = await startPrivateServer(accounts, limits, kind);
+  const server = await startPrivateServer(accounts ?? [p.account, ...(p.account2 ? [p.account2] : [])], options);
   world.privateTarget = { host: server.host, port: server.port, tls: 'none', description: `a private bundled server ${description}`, close: server.close };
   return undefined;
 }
 
 Given('the bundled server runs with an inactivity timer of {int} seconds', async function (this: PopWorld, seconds: number) {
-  return usePrivateServer(this, { idleTimeoutMs: seconds * 1000 }, 'fixtures', `with a ${seconds} s inactivity timer`);
+  return usePrivateServer(this, { limits: { idleTimeoutMs: seconds * 1000 } }, `with a ${seconds} s inactivity timer`);
 });
 
 Given('the bundled server runs with a login delay of {int} seconds', async function (this: PopWorld, seconds: number) {
-  return usePrivateServer(this, { loginDelaySeconds: seconds }, 'fixtures', `with a ${seconds} s login delay`);
+  return usePrivateServer(this, { limits: { loginDelaySeconds: seconds } }, `with a ${seconds} s login delay`);
 });
 
 Given('the bundled server runs on a store that fails temporarily', async function (this: PopWorld) {
-  return usePrivateServer(this, {}, 'fails-temporarily', 'whose store fails temporarily');
+  return usePrivateServer(this, { store: 'fails-temporarily' }, 'whose store fails temporarily');
 });
 
 Given('the bundled server runs on a store that fails permanently', async function (this: PopWorld) {
-  return usePrivateServer(this, {}, 'fails-permanently', 'whose store fails permanently');
+  return usePrivateServer(this, { store: 'fails-permanently' }, 'whose store fails permanently');
+});
+
+/**
+ * RFC 2595 §2.3 and RFC 5034 §4 ask for a configuration that refuses cleartext passwords without
+ * TLS. The bundled server refuses them from any address but loopback; `loopbackIsTrusted: false`
+ * makes it treat the suite's loopback client as such a remote one.
+ */
+Given('the bundled server offers STLS and refuses cleartext passwords without TLS', async function (this: PopWorld) {
+  return usePrivateServer(this, { tls: true, plaintextOnlyOverTls: true }, 'with STLS, refusing cleartext passwords without TLS');
+});
+
+/** The server offers CRAM-MD5 only when every user has a shared secret (RFC 2195 §2, §4). */
+Given('the server under test is a bundled server whose users all have shared secrets', async function (this: PopWorld) {
+  return usePrivateServer(this, { sharedSecrets: true }, 'whose users all have shared secrets', [secretAccount(this.parameters)]);
+});
+
+Given('the server under test is the target', function (this: PopWorld) {
+  // The run's target: nothing to start.
 });
 
 /** RFC 1939 §3: on autologout the server closes "without ... sending any response to the client". */

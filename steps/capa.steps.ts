@@ -16,7 +16,7 @@ import {
   type CapabilityList,
   type PolicyValue,
 } from './support/capa.js';
-import { capabilitiesBeforeLogin } from './support/capa-probe.js';
+import { capabilitiesBeforeLogin, capabilitiesBeforeTls } from './support/capa-probe.js';
 import { lastExchange } from './support/session.js';
 import type { PopWorld } from './world.js';
 
@@ -63,8 +63,15 @@ Then('the capabilities that cannot change at login have the same arguments befor
   this.check(changed.length === 0, 'a capability whose description says "possible differences: no" changed at login', 'the same arguments in both states', changed.join('; '));
 });
 
+/** The list a tag is looked up in: STLS is announced before TLS only (RFC 2595 §4). */
+async function listFor(world: PopWorld, tag: string): Promise<CapabilityList | 'unsupported'> {
+  if (tag.toUpperCase() !== 'STLS') return capabilitiesBeforeLogin(world);
+  const caps = await capabilitiesBeforeTls(world);
+  return caps === 'implicit' ? capabilitiesBeforeLogin(world) : caps;
+}
+
 Given('the server announces {word}', async function (this: PopWorld, tag: string) {
-  const caps = await capabilitiesBeforeLogin(this);
+  const caps = await listFor(this, tag);
   if (caps === 'unsupported' || !findCapability(caps, tag)) {
     return this.verdict('NOT-ADVERTISED', `CAPA ${caps === 'unsupported' ? 'is not implemented' : `does not announce ${tag}`} (RFC 2449 §6)`);
   }
@@ -77,7 +84,8 @@ async function capability(world: PopWorld, tag: string): Promise<Capability> {
 }
 
 Then('the {word} capability has no arguments', async function (this: PopWorld, tag: string) {
-  for (const list of [await before(this), this.capaSeen.TRANSACTION]) {
+  const first = await listFor(this, tag);
+  for (const list of [first === 'unsupported' ? undefined : first, this.capaSeen.TRANSACTION]) {
     const cap = list && findCapability(list, tag);
     if (cap) this.check(cap.params.length === 0, `${tag} is announced with arguments; its description says "Arguments: none"`, tag, cap.line);
   }
@@ -100,9 +108,21 @@ Then('CAPA lists {word}', async function (this: PopWorld, tag: string) {
   this.check(found, `the server does not announce ${tag}`, `CAPA listing ${tag}`, lists[0] === 'unsupported' ? 'CAPA not implemented' : 'not listed');
 });
 
-Then('the IMPLEMENTATION capability names the server', function (this: PopWorld) {
-  const cap = findCapability(after(this), 'IMPLEMENTATION') ?? this.fail('CAPA does not announce IMPLEMENTATION after login', 'IMPLEMENTATION <token> …', 'not announced');
+/**
+ * RFC 2449 §6.9: IMPLEMENTATION is optional, and a server "MAY chose" to announce it only after
+ * login: the tokens are checked wherever it is announced; announced nowhere, the requirement on its
+ * argument does not apply (NOT-ADVERTISED).
+ */
+Then('the IMPLEMENTATION capability names the server', async function (this: PopWorld) {
+  const beforeLogin = await capabilitiesBeforeLogin(this);
+  const lists = [this.capaSeen.TRANSACTION, beforeLogin === 'unsupported' ? undefined : beforeLogin];
+  const cap = lists.map((l) => l && findCapability(l, 'IMPLEMENTATION')).find((c) => c !== undefined);
+  if (!cap) {
+    const why = beforeLogin === 'unsupported' ? 'CAPA is not implemented' : 'CAPA does not announce IMPLEMENTATION, before or after login';
+    return this.verdict('NOT-ADVERTISED', `${why} (RFC 2449 §6.9: an optional capability)`);
+  }
   this.check(cap.params.length > 0, 'IMPLEMENTATION has no argument', 'IMPLEMENTATION <one or more tokens>', cap.line);
+  return undefined;
 });
 
 // --- LOGIN-DELAY (§6.5) and EXPIRE (§6.7) --------------------------------------------------------

@@ -42,6 +42,10 @@ if (process.env.VITEST) {
       expect(missingAfterLogin(list('TOP\r\nUSER\r\n').capabilities, list('TOP\r\n').capabilities)).toEqual(['USER']);
     });
 
+    it('does not ask for STLS after login (RFC 2595 §8: announced in AUTHORIZATION only)', () => {
+      expect(missingAfterLogin(list('TOP\r\nSTLS\r\n').capabilities, list('TOP\r\n').capabilities)).toEqual([]);
+    });
+
     it('finds arguments that changed although the capability says they cannot', () => {
       const before = list('IMPLEMENTATION a\r\nLOGIN-DELAY 900 USER\r\n').capabilities;
       const after = list('IMPLEMENTATION b\r\nLOGIN-DELAY 300\r\n').capabilities;

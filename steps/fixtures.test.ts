@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../src/protocol/index.js';
-import { BASE_SECONDS, expectedTop, fixtureFileName, installFixtures, loadFixtures, type Fixture } from './support/fixtures.js';
+import { BASE_SECONDS, expectedTop, fixtureFileName, installFixtures, loadFixtures, parseFixtureFileName, type Fixture } from './support/fixtures.js';
 
 function fx(n: number, text: string): Fixture {
   const stored = Buffer.from(text, 'latin1');
@@ -43,15 +43,60 @@ if (process.env.VITEST) {
       }
     });
 
-    it('leaves files that are already right alone (a session may hold them)', async () => {
+    it('leaves the fixtures alone when all are there and right (a session may hold them), removing only other mail', async () => {
       const dir = await tempDir();
       try {
         expect(await installFixtures(dir, fixtures)).toBe(2);
         const inode = (await stat(path.join(dir, 'cur', fixtureFileName(1)))).ino;
-        await writeFile(path.join(dir, 'cur', fixtureFileName(2)), 'changed');
-        expect(await installFixtures(dir, fixtures)).toBe(1);
+        await writeFile(path.join(dir, 'new', 'delivered-meanwhile'), 'x');
+        expect(await installFixtures(dir, fixtures)).toBe(0);
         expect((await stat(path.join(dir, 'cur', fixtureFileName(1)))).ino).toBe(inode);
-        expect(await readFile(path.join(dir, 'cur', fixtureFileName(2)), 'latin1')).toBe('Subject: two\n\n.dot\n');
+        expect(await readdir(path.join(dir, 'new'))).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('rewrites every fixture under new names when one is missing or changed, so a server numbering by first sight keeps the order', async () => {
+      const dir = await tempDir();
+      try {
+        expect(await installFixtures(dir, fixtures)).toBe(2);
+        // A @destructive scenario expunged message 1; message 2 was changed.
+        await rm(path.join(dir, 'cur', fixtureFileName(1)));
+        expect(await installFixtures(dir, fixtures)).toBe(2);
+        expect((await readdir(path.join(dir, 'cur'))).sort()).toEqual([fixtureFileName(1, 2), fixtureFileName(2, 2)]);
+        await writeFile(path.join(dir, 'cur', fixtureFileName(2, 2)), 'changed');
+        expect(await installFixtures(dir, fixtures)).toBe(2);
+        expect((await readdir(path.join(dir, 'cur'))).sort()).toEqual([fixtureFileName(1, 3), fixtureFileName(2, 3)]);
+        expect(await readFile(path.join(dir, 'cur', fixtureFileName(2, 3)), 'latin1')).toBe('Subject: two\n\n.dot\n');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('writes one set when several workers find the maildrop incomplete at once', async () => {
+      const dir = await tempDir();
+      try {
+        const written = await Promise.all([1, 2, 3, 4].map(() => installFixtures(dir, fixtures)));
+        expect(written.filter((n) => n > 0)).toEqual([2]);
+        const names = await readdir(path.join(dir, 'cur'));
+        expect(names.sort()).toEqual([fixtureFileName(1), fixtureFileName(2)]);
+        expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('accepts a complete set of any generation, whatever flags a server gave the files', async () => {
+      const dir = await tempDir();
+      try {
+        for (const sub of ['cur', 'new', 'tmp']) await mkdir(path.join(dir, sub));
+        await writeFile(path.join(dir, 'cur', '1700000001.M1P7.popcheck:2,RS'), fixtures[0]!.stored);
+        await writeFile(path.join(dir, 'cur', '1700000002.M2P7.popcheck:2,S'), fixtures[1]!.stored);
+        expect(await installFixtures(dir, fixtures)).toBe(0);
+        expect(parseFixtureFileName('1700000001.M1P7.popcheck:2,RS')).toEqual({ number: 1, generation: 7 });
+        expect(parseFixtureFileName('1700000003.M1P7.popcheck:2,S')).toBeUndefined();
+        expect(parseFixtureFileName('1700000001.M1P7.other:2,S')).toBeUndefined();
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -74,9 +119,12 @@ if (process.env.VITEST) {
       await expect(installFixtures(path.join(os.tmpdir(), 'popcheck-no-such-dir-x'), fixtures)).rejects.toThrow(/not a folder/);
     });
 
-    it('names message N after delivery time BASE+N, as the demo maildrops do', () => {
+    it('names message N after delivery time BASE+N, as the demo maildrops do, with the generation after P', () => {
       expect(fixtureFileName(1)).toBe('1700000001.M1P1.popcheck:2,S');
-      expect(fixtureFileName(9)).toBe('1700000009.M9P1.popcheck:2,S');
+      expect(fixtureFileName(9, 12)).toBe('1700000009.M9P12.popcheck:2,S');
+      // Within a generation, name order is fixture order (what Dovecot sorts new files by).
+      const names = Array.from({ length: 9 }, (_, i) => fixtureFileName(i + 1, 3));
+      expect([...names].sort()).toEqual(names);
     });
   });
 

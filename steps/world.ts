@@ -16,8 +16,9 @@ import {
   type ResponseLine,
 } from '../src/client/index.js';
 import { VERDICT_MEDIA_TYPE, type VerdictAttachment, type WorldParameters } from '../src/harness/contract.js';
-import type { CapabilityList } from './support/capa.js';
-import { expandPlaceholders } from './support/placeholders.js';
+import { findCapability, type CapabilityList } from './support/capa.js';
+import { capabilitiesBeforeTls } from './support/capa-probe.js';
+import { expandPlaceholders, plainInitialResponse } from './support/placeholders.js';
 
 /** One command (undefined for the greeting) and the reply read for it. */
 export interface Exchange {
@@ -41,7 +42,17 @@ export interface Connection {
   batch: Exchange[];
   /** What the steps believe; the server is never asked. */
   state: SessionState;
+  /** TLS is active: implicit TLS from the start (RFC 8314 §3.1), or after STLS (RFC 2595 §4). */
+  secure: boolean;
+  /** How the scenario asked for it, so a new connection under the same name is made alike. */
+  readonly opened: OpenMode;
 }
+
+/**
+ * 'default': as the run says (--tls: plain, STLS first, or implicit TLS); 'plain': without STLS
+ * even under --tls stls; 'secure': with TLS, by STLS if the run is plain (see openSecureConnection).
+ */
+export type OpenMode = 'default' | 'plain' | 'secure';
 
 /** Where connections go: the target of the run, or a private bundled server (bundled.steps.ts). */
 export interface Target {
@@ -72,6 +83,8 @@ export class PopWorld extends World<WorldParameters> {
   readonly capaSeen: { AUTHORIZATION?: CapabilityList; TRANSACTION?: CapabilityList } = {};
   /** The CAPA list before login from the target (a cached probe, hooks.ts), if the scenario needed it. */
   capaProbe: CapabilityList | 'unsupported' | undefined;
+  /** With --tls stls, the target's CAPA list before STLS (for @capa-STLS), if the scenario needed it. */
+  capaBeforeTls: CapabilityList | 'unsupported' | undefined;
   /** The verdict attached so far, if any: later ones (the @capa- ones of the After hook) defer to it. */
   verdictAttached: VerdictAttachment | undefined;
 
@@ -124,11 +137,18 @@ export class PopWorld extends World<WorldParameters> {
     throw new Error(this.mask(`${head}${what}\n  expected: ${expected}\n  received: ${received}`));
   }
 
-  /** Reports are shared: the accounts' passwords never appear in a message or a transcript. */
+  /** Strings made from a password (a base64 SASL message, RFC 5034 §4) that reports must not show. */
+  readonly secretForms = new Set<string>();
+
+  /**
+   * Reports are shared: the accounts' passwords never appear in a message or a transcript, nor the
+   * base64 forms of them the scenario sent (the PLAIN initial response, and those in secretForms).
+   */
   mask(text: string): string {
     const p = this.parameters;
+    const secrets = [p.account.pass, p.account2?.pass, p.apopAccount?.pass, plainInitialResponse(p), ...this.secretForms];
     let out = text;
-    for (const secret of [p.account.pass, p.account2?.pass]) {
+    for (const secret of secrets.sort((a, b) => (b?.length ?? 0) - (a?.length ?? 0))) {
       if (secret !== undefined && secret.length >= 3) out = out.split(secret).join('********');
     }
     return out;
@@ -164,9 +184,10 @@ export class PopWorld extends World<WorldParameters> {
   /**
    * Opens a connection and reads the greeting. With `host`, connects to that address instead of
    * the target's (same port), e.g. "::1" for the IPv6 check. With STLS (--tls stls), upgrades
-   * before anything else, so every scenario runs over TLS.
+   * before anything else, so every scenario runs over TLS, unless `plain` (the STLS scenarios of
+   * features/rfc2595/ issue STLS themselves).
    */
-  async openConnection(name: string, opts: { host?: string } = {}): Promise<Connection> {
+  async openConnection(name: string, opts: { host?: string; plain?: boolean; opened?: OpenMode } = {}): Promise<Connection> {
     const t = this.target;
     const host = opts.host ?? t.host;
     const client = await Pop3Client.connect({
@@ -180,8 +201,9 @@ export class PopWorld extends World<WorldParameters> {
     this.openedClients.push(opened);
     const greeting = await client.readLine();
     const first: Exchange = { command: undefined, reply: { line: greeting } };
-    const conn: Connection = { ...opened, greeting, exchanges: [first], last: first, batch: [], state: greeting.ok ? 'AUTHORIZATION' : 'CLOSED' };
-    if (t.tls === 'stls' && greeting.ok) await this.upgrade(conn, host);
+    const mode: OpenMode = opts.opened ?? (opts.plain === true ? 'plain' : 'default');
+    const conn: Connection = { ...opened, greeting, exchanges: [first], last: first, batch: [], state: greeting.ok ? 'AUTHORIZATION' : 'CLOSED', secure: t.tls === 'implicit', opened: mode };
+    if (t.tls === 'stls' && greeting.ok && opts.plain !== true) await this.upgrade(conn, host);
     this.connections.get(name)?.client.destroy();
     this.connections.set(name, conn);
     if (!name.startsWith('crowd-') && name !== 'capa-probe') this.current = name;
@@ -196,6 +218,43 @@ export class PopWorld extends World<WorldParameters> {
     conn.exchanges.push({ command: 'STLS', reply });
     if (!reply.line.ok) this.fail('STLS (--tls stls) was refused', '+OK', reply.line.text, ['RFC 2595 §4']);
     await conn.client.startTls(this.tlsOptions(host));
+    conn.secure = true;
+  }
+
+  /** The TLS handshake on a connection whose STLS was just answered +OK (RFC 2595 §4). */
+  async handshake(conn: Connection): Promise<void> {
+    await conn.client.startTls(this.tlsOptions(conn.host));
+    conn.secure = true;
+  }
+
+  /**
+   * A connection with TLS active, however the run can make one: implicit TLS or STLS first
+   * (--tls implicit / stls), else STLS when the target announces it (RFC 2595 §4). When it cannot,
+   * attaches NOT-ADVERTISED and returns 'skipped' (return it from the step).
+   */
+  async openSecureConnection(name: string): Promise<Connection | 'skipped'> {
+    if (this.target.tls !== 'none') return this.openConnection(name, { opened: 'secure' });
+    const caps = await capabilitiesBeforeTls(this);
+    if (caps === 'implicit' || caps === 'unsupported' || !findCapability(caps, 'STLS')) {
+      return this.verdict('NOT-ADVERTISED', `needs TLS: ${caps === 'unsupported' ? 'CAPA is not implemented' : 'CAPA does not announce STLS'} (RFC 2595 §4), and the run is not --tls implicit`);
+    }
+    const conn = await this.openConnection(name, { opened: 'secure' });
+    const ex = await this.send(conn, 'STLS');
+    if (!ex.reply.line.ok) this.fail('STLS is announced but refused', '+OK, then the TLS negotiation', ex.reply.line.text, ['2595-STLS-1']);
+    await this.handshake(conn);
+    return conn;
+  }
+
+  /** A new connection under the name of `conn`, made the same way (after a refusal, say). */
+  async reconnect(conn: Connection): Promise<Connection> {
+    conn.client.destroy();
+    conn.state = 'CLOSED';
+    if (conn.opened === 'secure') {
+      const again = await this.openSecureConnection(conn.name);
+      if (again === 'skipped') this.fail('step error: TLS was available, then not', 'a TLS connection', 'none');
+      return again;
+    }
+    return this.openConnection(conn.name, { opened: conn.opened });
   }
 
   /**

@@ -67,7 +67,7 @@ Feature: The seed session (RFC 1939 §3-§6, §10)
 
   @sec-3 @MUST @req-1939-GREET-1
   Scenario: The same port answers over IPv4 (127.0.0.1) and IPv6 (::1)
-    Given the target is the bundled server or a loopback host
+    Given the target is the bundled server or answers on ::1
     When client A connects over IPv4
     And client B connects over IPv6
     Then client A and client B are both greeted with +OK

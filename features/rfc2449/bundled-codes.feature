@@ -1,14 +1,13 @@
-# Behaviour that needs the server configured or failing in a particular way. These scenarios start a
+# Behaviour that needs the server configured in a particular way. These scenarios start a
 # private instance of the bundled reference server (its settings are `popcheck server` flags; a
 # failing store stands in for a broken disk) and run only when the target is the bundled server.
 # RFC 2449 §6.5 LOGIN-DELAY: "Servers which advertise LOGIN-DELAY SHOULD enforce it." §8.1.1: "This
 # occurs on an -ERR response to an AUTH, USER (see note), PASS or APOP command and indicates that the
 # user has logged in recently ... it is strongly recommended that the server not issue this
 # response code to the USER command."
-# RFC 3206 §4: "SYS/TEMP indicates a problem which is likely to be temporary in nature ... SYS/PERM is
-# used for problems which are unlikely to be resolved without intervention."
+# (The SYS codes of RFC 3206 §4, on a failing bundled store, are in features/rfc3206/.)
 @rfc2449
-Feature: Login delay and system errors, on a configured bundled server (RFC 2449 §6.5, §8.1.1; RFC 3206 §4)
+Feature: Login delay, on a configured bundled server (RFC 2449 §6.5, §8.1.1)
 
   @sec-6.5 @MUST @req-2449-LOGINDELAY-1 @bundled
   Scenario: LOGIN-DELAY is announced with its number of seconds in both states
@@ -48,21 +47,3 @@ Feature: Login delay and system errors, on a configured bundled server (RFC 2449
     And client B connects
     And client B sends "USER ${user}"
     Then the response does not carry the response code [LOGIN-DELAY]
-
-  @sec-8 @MAY @req-2449-CODE-1 @req-3206-SYS-1 @bundled
-  Scenario: A temporary failure to open the maildrop is answered [SYS/TEMP]
-    Given the bundled server runs on a store that fails temporarily
-    And the client is connected
-    When the client sends "USER ${user}"
-    And the client sends "PASS ${pass}"
-    Then the response is -ERR with the response code [SYS/TEMP]
-    And every response code in the scenario is valid for its command and status
-
-  @sec-8 @MAY @req-2449-CODE-1 @req-3206-SYS-2 @bundled
-  Scenario: A permanent failure to open the maildrop is answered [SYS/PERM]
-    Given the bundled server runs on a store that fails permanently
-    And the client is connected
-    When the client sends "USER ${user}"
-    And the client sends "PASS ${pass}"
-    Then the response is -ERR with the response code [SYS/PERM]
-    And every response code in the scenario is valid for its command and status

@@ -71,7 +71,7 @@ Feature: The CAPA command (RFC 2449 §3, §5)
     And the client asks for the capabilities
     Then every capability announced before login is announced after login
 
-  @sec-5 @MUST @req-2449-CAPA-4
+  @sec-5 @MUST @req-2449-CAPA-4 @req-5034-SASL-5
   Scenario: Capabilities whose arguments cannot change at login keep them after login
     Given the server implements CAPA
     And the client is connected

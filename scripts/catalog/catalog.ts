@@ -1,7 +1,8 @@
 /**
  * The requirement catalog (features/catalog/rfc*.json) and the scenarios that cover it.
  *
- * Every testable server-side requirement of RFC 1939, RFC 2449 and RFC 3206 has a stable ID; a
+ * Every testable server-side requirement of the POP3 RFCs the suite checks (RFC 1939, 2449, 3206,
+ * 2595, 5034, 8314, and the SASL mechanisms of RFC 4616, 2195 and 7677) has a stable ID; a
  * scenario covers it by carrying the tag `@req-<ID>` (src/harness/contract.ts, TAGS). A requirement
  * with no scenario must say why (`reason`). Feature files are read with @cucumber/gherkin and
  * compiled to pickles, exactly as cucumber runs them, so inherited tags (feature, rule, examples)
@@ -32,6 +33,11 @@ export interface Requirement {
 export interface CatalogFile {
   readonly rfc: string;
   readonly title: string;
+  /**
+   * The folder of features/ that holds its scenarios: `rfcNNNN` of its own number unless it says
+   * otherwise (the SASL mechanisms live with RFC 5034, RFC 8314 with RFC 2595).
+   */
+  readonly folder: string;
   readonly note?: string;
   readonly requirements: readonly Requirement[];
 }
@@ -71,10 +77,11 @@ export async function loadCatalog(root: string): Promise<Catalog> {
     const raw = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as {
       rfc: string;
       title: string;
+      folder?: string;
       note?: string;
       requirements: Array<Omit<Requirement, 'rfc'>>;
     };
-    files.push({ ...raw, requirements: raw.requirements.map((r) => ({ ...r, rfc: raw.rfc })) });
+    files.push({ ...raw, folder: raw.folder ?? `rfc${raw.rfc}`, requirements: raw.requirements.map((r) => ({ ...r, rfc: raw.rfc })) });
   }
   files.sort((a, b) => Number(a.rfc) - Number(b.rfc));
   const requirements = files.flatMap((f) => f.requirements);
@@ -214,6 +221,25 @@ export function scenarioProblems(s: ScenarioInfo, catalog: Catalog): string[] {
   return problems;
 }
 
+/**
+ * A scenario lives in the folder of its RFC (features/rfcNNNN/, or the catalog's `folder`), and
+ * every folder of scenarios belongs to a catalog file, so a reader finds an RFC's scenarios in one
+ * place.
+ */
+export function folderProblems(s: ScenarioInfo, catalog: Catalog): string[] {
+  const where = `${s.uri}:${s.line} "${s.name}"`;
+  const folder = s.uri.split('/', 1)[0]!;
+  const rfcs = tagInfo(s.tags).rfcs;
+  if (!catalog.files.some((f) => f.folder === folder)) return [`${where}: features/${folder}/ holds the scenarios of no catalog file`];
+  const problems: string[] = [];
+  for (const rfc of rfcs) {
+    const file = catalog.files.find((f) => f.rfc === rfc);
+    if (!file) problems.push(`${where}: @rfc${rfc} has no catalog file (features/catalog/rfc${rfc}.json)`);
+    else if (file.folder !== folder) problems.push(`${where}: an @rfc${rfc} scenario belongs in features/${file.folder}/`);
+  }
+  return problems;
+}
+
 export interface Coverage {
   readonly requirement: Requirement;
   /** Distinct scenarios (outline rows folded into their outline) covering it. */
@@ -299,21 +325,23 @@ export function renderRequirements(catalog: Catalog, scenarios: readonly Scenari
   out.push('');
   out.push('## Summary');
   out.push('');
-  out.push('| RFC | title | requirements | covered | with a reason |');
-  out.push('| --- | --- | ---: | ---: | ---: |');
+  out.push('| RFC | title | scenarios in | requirements | covered | with a reason |');
+  out.push('| --- | --- | --- | ---: | ---: | ---: |');
   for (const f of catalog.files) {
     const rs = f.requirements;
     const covered = rs.filter((r) => (covById.get(r.id)?.scenarios.length ?? 0) > 0).length;
-    out.push(`| RFC ${f.rfc} | ${cell(f.title)} | ${rs.length} | ${covered} | ${rs.filter((r) => r.reason !== undefined).length} |`);
+    out.push(`| [RFC ${f.rfc}](#rfc-${f.rfc}) | ${cell(f.title)} | features/${f.folder}/ | ${rs.length} | ${covered} | ${rs.filter((r) => r.reason !== undefined).length} |`);
   }
   const total = catalog.requirements.length;
   const coveredAll = cov.filter((c) => c.scenarios.length > 0).length;
-  out.push(`| all | | ${total} | ${coveredAll} | ${catalog.requirements.filter((r) => r.reason !== undefined).length} |`);
+  out.push(`| all | | | ${total} | ${coveredAll} | ${catalog.requirements.filter((r) => r.reason !== undefined).length} |`);
   const pickles = scenarios.length;
   const files = new Set(scenarios.map((s) => s.uri)).size;
   out.push('');
   out.push(`${pickles} scenarios (Scenario Outline rows counted one by one) in ${files} feature files.`);
   for (const f of catalog.files) {
+    out.push('');
+    out.push(`<a id="rfc-${f.rfc}"></a>`);
     out.push('');
     out.push(`## RFC ${f.rfc}: ${f.title}`);
     if (f.note) {

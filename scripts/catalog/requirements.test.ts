@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   catalogProblems,
   coverage,
+  folderProblems,
   coverageProblems,
   loadCatalog,
   loadScenarios,
@@ -29,8 +30,8 @@ beforeAll(async () => {
 });
 
 describe('requirement catalog', () => {
-  it('has well-formed, unique requirements for RFC 1939, 2449 and 3206', () => {
-    expect(catalog.files.map((f) => f.rfc)).toEqual(['1939', '2449', '3206']);
+  it('has well-formed, unique requirements for each RFC of the suite', () => {
+    expect(catalog.files.map((f) => f.rfc)).toEqual(['1939', '2195', '2449', '2595', '3206', '4616', '5034', '7677', '8314']);
     expect(catalogProblems(catalog)).toEqual([]);
   });
 
@@ -38,9 +39,20 @@ describe('requirement catalog', () => {
     expect(coverageProblems(coverage(catalog, scenarios))).toEqual([]);
   });
 
-  it('finds scenarios in features/rfc1939 and features/rfc2449', () => {
-    expect(scenarios.some((s) => s.uri.startsWith('rfc1939/'))).toBe(true);
-    expect(scenarios.some((s) => s.uri.startsWith('rfc2449/'))).toBe(true);
+  it('finds scenarios in every folder of the suite', () => {
+    for (const folder of ['rfc1939', 'rfc2449', 'rfc2595', 'rfc3206', 'rfc5034']) {
+      expect(scenarios.some((s) => s.uri.startsWith(`${folder}/`)), folder).toBe(true);
+    }
+  });
+
+  it('keeps each scenario in the folder of its RFC', () => {
+    expect(scenarios.flatMap((s) => folderProblems(s, catalog))).toEqual([]);
+  });
+
+  it('covers RFC 2595, 5034 and 3206 with scenarios of their own RFC tag', () => {
+    for (const rfc of ['2595', '5034', '3206', '4616', '2195', '7677', '8314']) {
+      expect(scenarios.some((s) => s.tags.includes(`@rfc${rfc}`)), rfc).toBe(true);
+    }
   });
 
   it('tags every scenario with its RFC, section, level and known requirements', () => {
@@ -82,6 +94,13 @@ describe('the checks themselves', () => {
     );
     expect(found).toHaveLength(2);
     expect(found.every((s) => scenarioProblems(s, catalog).length === 0)).toBe(true);
+  });
+
+  it('reports a scenario outside the folder of its RFC', () => {
+    const [s] = scenariosOf('rfc2449/z.feature', 'Feature: z\n\n  @rfc2595 @sec-4 @MUST @req-2595-STLS-1\n  Scenario: s\n    Given the client is connected\n');
+    expect(folderProblems(s!, catalog).join('\n')).toMatch(/belongs in features\/rfc2595\//);
+    const [t] = scenariosOf('rfc5034/z.feature', 'Feature: z\n\n  @rfc7677 @sec-3 @MUST @req-7677-SCRAM-1\n  Scenario: s\n    Given the client is connected\n');
+    expect(folderProblems(t!, catalog)).toEqual([]);
   });
 
   it('reports a requirement with neither scenario nor reason', () => {

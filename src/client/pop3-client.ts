@@ -115,7 +115,9 @@ export class Pop3Client {
       throw new ClientError('connect', `cannot connect to ${options.host}:${options.port}: ${(err as Error).message}`, { cause: err });
     }
     socket.setNoDelay(true);
-    return new Pop3Client(socket, timeoutMs, options.maxTranscriptOctets);
+    const client = new Pop3Client(socket, timeoutMs, options.maxTranscriptOctets);
+    if (options.tls) client.note(`TLS from the first octet (${client.tlsProtocol ?? 'TLS'})`);
+    return client;
   }
 
   /** Connects and reads the greeting. */
@@ -135,6 +137,11 @@ export class Pop3Client {
 
   get localAddress(): string | undefined {
     return this.socket.localAddress;
+  }
+
+  /** The TLS version negotiated ("TLSv1.3"), or undefined while the connection is not TLS. */
+  get tlsProtocol(): string | undefined {
+    return this.socket instanceof tls.TLSSocket ? (this.socket.getProtocol() ?? undefined) : undefined;
   }
 
   get isClosed(): boolean {
@@ -290,10 +297,28 @@ export class Pop3Client {
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
     const secure = tls.connect({ ...options, socket: plain });
-    await withTimeout(once(secure, 'secureConnect'), this.timeoutMs, 'the TLS handshake');
+    try {
+      await withTimeout(once(secure, 'secureConnect'), this.timeoutMs, 'the TLS handshake');
+    } catch (err) {
+      // A failed negotiation ends the connection: nothing may be read from it in the clear again.
+      secure.on('error', () => undefined);
+      plain.on('error', () => undefined);
+      secure.destroy();
+      plain.destroy();
+      this.closed = true;
+      this.closeError = err instanceof Error ? err : new Error(String(err));
+      this.note(`TLS negotiation failed: ${this.closeError.message}`);
+      throw err;
+    }
     this.socket = secure;
     this.inbox = Buffer.alloc(0);
     this.attach(secure);
+    this.note(`TLS negotiated (${secure.getProtocol() ?? 'TLS'})`);
+  }
+
+  /** Marks an event of the connection in the transcript (rendered as "-- text --"). */
+  note(text: string): void {
+    this.transcript.push({ from: 'note', bytes: Buffer.from(text, 'utf8'), at: Date.now() - this.started });
   }
 
   /** Sends QUIT-less FIN: half-closes our side. */

@@ -1,6 +1,7 @@
 /** A wire transcript: every byte each side sent, in order, for failure reports. */
 export interface TranscriptEntry {
-  readonly from: 'client' | 'server';
+  /** Who sent the bytes, or 'note' for an event of the connection (the TLS negotiation). */
+  readonly from: 'client' | 'server' | 'note';
   readonly bytes: Buffer;
   /** Milliseconds since the connection opened. */
   readonly at: number;
@@ -13,6 +14,10 @@ export function renderTranscript(entries: readonly TranscriptEntry[], maxOctets 
   const out: string[] = [];
   let shown = 0;
   for (const e of entries) {
+    if (e.from === 'note') {
+      out.push(`-- ${e.bytes.toString('utf8')} --`);
+      continue;
+    }
     if (shown >= maxOctets) {
       out.push(`… (${entries.length} writes in all, cut at ${maxOctets} octets)`);
       break;

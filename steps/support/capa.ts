@@ -63,9 +63,16 @@ export const SAME_IN_BOTH_STATES = ['TOP', 'USER', 'SASL', 'RESP-CODES', 'PIPELI
 /** Capabilities defined with "Arguments: none". */
 export const WITHOUT_ARGUMENTS = ['TOP', 'USER', 'RESP-CODES', 'PIPELINING', 'UIDL', 'AUTH-RESP-CODE'] as const;
 
+/**
+ * Capabilities registered as announced in the AUTHORIZATION state only, the exceptions to the rule
+ * of RFC 2449 §5 below: STLS (RFC 2595 §8: "Announced states/Valid states: AUTHORIZATION state
+ * only"; §4: the tag "indicates this command is present and permitted in the current state").
+ */
+export const AUTHORIZATION_ONLY: readonly string[] = ['STLS'];
+
 /** RFC 2449 §5: "Capabilities available in the AUTHORIZATION state MUST be announced in both states." */
 export function missingAfterLogin(before: readonly Capability[], after: readonly Capability[]): string[] {
-  return before.filter((b) => !findCapability(after, b.tag)).map((b) => b.tag);
+  return before.filter((b) => !AUTHORIZATION_ONLY.includes(b.tag) && !findCapability(after, b.tag)).map((b) => b.tag);
 }
 
 /** RFC 2449 §5 with §6: capabilities with "possible differences: no" whose arguments changed at login. */

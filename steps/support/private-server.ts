@@ -1,9 +1,10 @@
 /**
  * A private instance of the bundled reference server for @bundled scenarios that need it configured
- * otherwise than the target (a 2-second inactivity timer, a login delay) or failing (a store that
- * cannot open maildrops). It listens on 127.0.0.1 with a free port, holds the fixture messages in
- * memory for the main account, and is closed by the After hook. Loaded on demand, so a run against
- * another server never loads the server's code.
+ * otherwise than the target (a 2-second inactivity timer, a login delay, TLS with cleartext
+ * passwords refused without it, users with shared secrets) or failing (a store that cannot open
+ * maildrops). It listens on 127.0.0.1 with a free port, holds the fixture messages in memory for
+ * its accounts, and is closed by the After hook. Loaded on demand, so a run against another server
+ * never loads the server's code.
  */
 import type { Account } from '../../src/harness/contract.js';
 import type { ServerLimits } from '../../src/server/index.js';
@@ -12,19 +13,45 @@ import { BASE_SECONDS, loadFixtures } from './fixtures.js';
 
 export type PrivateStore = 'fixtures' | 'fails-temporarily' | 'fails-permanently';
 
+export interface PrivateServerOptions {
+  readonly limits?: Partial<ServerLimits>;
+  readonly store?: PrivateStore;
+  /** A self-signed certificate, so STLS (RFC 2595 §4) is offered on the port. */
+  readonly tls?: boolean;
+  /**
+   * Cleartext passwords (USER/PASS, PLAIN, LOGIN) only over TLS, as the server does for a client
+   * that is not on loopback (the server option loopbackIsTrusted: false simulates one).
+   */
+  readonly plaintextOnlyOverTls?: boolean;
+  /**
+   * The accounts have shared secrets (APOP, CRAM-MD5; RFC 1939 §13) instead of passwords: with no
+   * password user at all the server can offer CRAM-MD5 (RFC 2195) to everyone.
+   */
+  readonly sharedSecrets?: boolean;
+}
+
 export interface PrivateServer {
   readonly host: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-export async function startPrivateServer(accounts: readonly Account[], limits: Partial<ServerLimits>, kind: PrivateStore): Promise<PrivateServer> {
+let certificate: Promise<{ certPem: string; keyPem: string }> | undefined;
+
+/** One self-signed certificate per process (making a key pair takes a moment). */
+function testCertificate(): Promise<{ certPem: string; keyPem: string }> {
+  certificate ??= import('../../src/tls/self-signed.js').then(({ createSelfSignedCertificate }) => createSelfSignedCertificate(['localhost', '127.0.0.1']));
+  return certificate;
+}
+
+export async function startPrivateServer(accounts: readonly Account[], options: PrivateServerOptions = {}): Promise<PrivateServer> {
   const [{ createServer }, { StaticUsers }, { MemoryStore }, { StoreError }] = await Promise.all([
     import('../../src/server/index.js'),
     import('../../src/auth/static-users.js'),
     import('../../src/store/memory-store.js'),
     import('../../src/store/types.js'),
   ]);
+  const kind = options.store ?? 'fixtures';
   let store: MailStore;
   if (kind === 'fixtures') {
     const memory = new MemoryStore();
@@ -44,8 +71,18 @@ export async function startPrivateServer(accounts: readonly Account[], limits: P
       },
     };
   }
-  // No penalty on failed logins: the scenarios fail logins on purpose and must not wait for it.
-  const server = createServer({ store, users: new StaticUsers(accounts.map((a) => [a.user, a.pass] as const)), limits, authPenalty: false });
+  const entries = accounts.map((a) => [a.user, a.pass] as const);
+  const users = options.sharedSecrets ? new StaticUsers([], { apopUsers: entries }) : new StaticUsers(entries);
+  const cert = options.tls ? await testCertificate() : undefined;
+  const server = createServer({
+    store,
+    users,
+    limits: options.limits ?? {},
+    // No penalty on failed logins: the scenarios fail logins on purpose and must not wait for it.
+    authPenalty: false,
+    ...(cert ? { tls: { cert: cert.certPem, key: cert.keyPem } } : {}),
+    ...(options.plaintextOnlyOverTls ? { loopbackIsTrusted: false, allowPlaintext: false } : {}),
+  });
   const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
   return { host: '127.0.0.1', port, close: () => server.close() };
 }

@@ -40,7 +40,8 @@ export async function logIn(world: PopWorld, name: string, commands?: readonly [
   const [userLine, passLine] = commands ?? [`USER ${world.parameters.account.user}`, `PASS ${world.parameters.account.pass}`];
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 1; ; attempt++) {
-    if (!conn || conn.state === 'CLOSED' || conn.client.isClosed) conn = await world.openConnection(name);
+    if (!conn) conn = await world.openConnection(name);
+    else if (conn.state === 'CLOSED' || conn.client.isClosed) conn = await world.reconnect(conn);
     const user = await world.send(conn, userLine);
     if (!user.reply.line.ok) {
       world.fail(`the server refused "${userLine.replace(/ .*/, ' …')}", so the suite cannot log in`, '+OK', user.reply.line.text, ['1939-AUTH-1']);
