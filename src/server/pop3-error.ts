@@ -13,6 +13,7 @@ export type Pop3ErrorCode =
   | 'no-such-message' // RFC 1939 §5
   | 'message-deleted' // RFC 1939 §5: "may NOT refer to a message marked as deleted"
   | 'auth-failed' // RFC 3206 [AUTH]
+  | 'plaintext-disallowed' // USER over an open line: no [AUTH] to USER (RFC 3206 §5 recommends against it)
   | 'in-use' // RFC 2449 §8.1.2 [IN-USE]
   | 'login-delay' // RFC 2449 §8.1.1 [LOGIN-DELAY]
   | 'sys-temp' // RFC 3206 [SYS/TEMP]
@@ -27,6 +28,7 @@ const RESPONSE_CODES: Record<Pop3ErrorCode, ResponseCode | undefined> = {
   'no-such-message': undefined,
   'message-deleted': undefined,
   'auth-failed': 'AUTH',
+  'plaintext-disallowed': undefined,
   'in-use': 'IN-USE',
   'login-delay': 'LOGIN-DELAY',
   'sys-temp': 'SYS/TEMP',

@@ -89,7 +89,9 @@ describe('plaintext policy (RFC 5034 §4, like Dovecot disable_plaintext_auth)',
     expect(capa).not.toContain('USER');
     expect(capa.find((l) => l.startsWith('SASL'))).not.toMatch(/PLAIN|LOGIN/);
     const user = await client.command('USER', 'alice');
-    expect(user.status?.code).toBe('AUTH');
+    expect(user.ok).toBe(false);
+    // RFC 3206 §5: no [AUTH] code on a USER reply.
+    expect(user.status?.code).toBeUndefined();
     expect((await client.command('AUTH', 'PLAIN', b64('\0alice\0wonderland'))).ok).toBe(false);
     await client.command('STLS');
     await client.startTls(insecure);

@@ -13,7 +13,7 @@ export const USER: CommandSpec = {
   args: [{ kind: 'word', name: 'name' }],
   handler(ctx, args) {
     // Like Dovecot's disable_plaintext_auth: no cleartext password over an open line.
-    if (!ctx.plaintextAllowed) return pop3Error('auth-failed', 'plaintext authentication disallowed on non-secure connections, use STLS');
+    if (!ctx.plaintextAllowed) return pop3Error('plaintext-disallowed', 'plaintext authentication disallowed on non-secure connections, use STLS');
     const limited = ctx.claimUser(args.text(0));
     if (limited) return limited;
     ctx.pendingUser = args.text(0);
