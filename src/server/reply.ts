@@ -29,6 +29,8 @@ export interface MessageReply {
   readonly body: Readable;
   /** TOP: body lines to send after the header; undefined sends the whole message. */
   readonly topLines?: number;
+  /** RETR: the canonical octets promised in "+OK n octets"; a different count closes the session. */
+  readonly expectedOctets?: number;
 }
 
 /** RFC 5034 §4: a SASL server challenge, "+ " and base64 of data. */

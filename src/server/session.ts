@@ -69,6 +69,9 @@ function isLoopback(address: string | undefined): boolean {
  */
 const MAX_SASL_LINE_OCTETS = 8192;
 
+/** Commands handled in a row before the session yields to the event loop. */
+const YIELD_EVERY_COMMANDS = 64;
+
 /** Size of the batches a listing (LIST, UIDL, CAPA) is written in. */
 const LISTING_BATCH_OCTETS = 16 * 1024;
 
@@ -305,7 +308,11 @@ export class Session implements SessionContext {
     this.processing = true;
     this.clearIdleTimer();
     try {
+      let handled = 0;
       while (this.queue.length > 0 && !this.closed && this.state !== 'CLOSED') {
+        // Let other sessions run between batches: one client pipelining a million commands must
+        // not starve the rest (issue 8).
+        if (++handled % YIELD_EVERY_COMMANDS === 0) await new Promise((resolve) => setImmediate(resolve));
         const event = this.queue.shift()!;
         if (this.paused && this.queue.length < this.limits.maxQueuedCommands / 2) {
           this.paused = false;
@@ -469,6 +476,14 @@ export class Session implements SessionContext {
         } catch (err) {
           // The +OK is out and part of the body too: the only honest signal left is to close.
           this.log.error({ err }, 'message could not be read while sending it; closing');
+          this.result = 'error';
+          this.socket.destroy();
+          return;
+        }
+        if (reply.expectedOctets !== undefined && octets !== reply.expectedOctets) {
+          // The file changed while it was sent: never end a short or long body with the
+          // terminator as if it were whole (issue 8); closing tells the client something broke.
+          this.log.error({ promised: reply.expectedOctets, sent: octets }, 'message changed while it was sent; closing');
           this.result = 'error';
           this.socket.destroy();
           return;

@@ -3,7 +3,7 @@
  * The message list is the snapshot taken at open (RFC 1939 §5: numbers and sizes are fixed for the
  * session); mail delivered meanwhile shows up at the next open.
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { errnoOf } from './fs-errors.js';
 import type { ListedFile, MaildropLayout } from './maildir-listing.js';
@@ -13,6 +13,12 @@ import { mapLimit } from './map-limit.js';
 import type { StoreLogger } from './store-logger.js';
 import { StoreError, type Maildrop, type MessageMeta } from './types.js';
 import { saveState, type MaildropState } from './uid-state.js';
+
+/**
+ * O_NOFOLLOW: a symlink swapped in for a message is never followed out of the mail root.
+ * O_NONBLOCK: a FIFO swapped in cannot block the open (and a libuv worker thread) forever.
+ */
+const OPEN_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
 
 const UNLINK_CONCURRENCY = 16;
 
@@ -46,10 +52,18 @@ export class MaildirMaildrop implements Maildrop {
     // Open the descriptor first, so a missing file is reported before any +OK is promised.
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(file.path, 'r');
+      handle = await fs.open(file.path, OPEN_FLAGS);
     } catch (err) {
       if (errnoOf(err) !== 'ENOENT') throw new StoreError('temporary', `cannot open message: ${errnoOf(err) ?? 'error'}`, { cause: err });
       handle = await this.openRenamed(file, err);
+    }
+    // The file must still be the one listed at login (same size, mtime, inode, a regular file):
+    // a message truncated, replaced, or swapped for a symlink, folder or FIFO by another process
+    // is refused before "+OK" promises its size (issue 8).
+    const st = await handle.stat({ bigint: true });
+    if (!st.isFile() || `${st.size}:${st.mtimeNs}:${st.ino}` !== file.fingerprint) {
+      await handle.close();
+      throw new StoreError('gone', 'message changed since the session began');
     }
     return handle.createReadStream();
   }
@@ -93,7 +107,7 @@ export class MaildirMaildrop implements Maildrop {
     const renamed = this.s.layout === 'maildir' ? await findRenamed(this.s.dir, file.baseName) : undefined;
     if (renamed === undefined) throw new StoreError('gone', 'message was removed', { cause: original });
     try {
-      return await fs.open(renamed, 'r');
+      return await fs.open(renamed, OPEN_FLAGS);
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') throw new StoreError('gone', 'message was removed', { cause: err });
       throw new StoreError('temporary', `cannot open message: ${errnoOf(err) ?? 'error'}`, { cause: err });

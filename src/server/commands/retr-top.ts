@@ -18,7 +18,8 @@ export const RETR: CommandSpec = {
     const m = args.msg(0);
     const body = await openBody(ctx, m.meta.key);
     if (!('body' in body)) return body;
-    return { kind: 'message', text: `${body.octets ?? m.meta.size} octets`, body: body.body };
+    const octets = body.octets ?? m.meta.size;
+    return { kind: 'message', text: `${octets} octets`, body: body.body, expectedOctets: octets };
   },
 };
 
