@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -243,5 +243,20 @@ describe('UsersFile', () => {
     await writeFile(file, original, { mode: 0o600 });
     const users = await UsersFile.load(file, FAST);
     expect(users.serialize()).toBe(original);
+  });
+});
+
+describe('UsersFile.commit', () => {
+  it('undoes the edit in memory when the save fails', async () => {
+    const file = path.join(dir, 'commit-users');
+    const users = await UsersFile.load(file, { createIfMissing: true, scrypt: { N: 1024, r: 8, p: 1 } });
+    await users.commit(() => users.add('alice', 'a'));
+    // A folder where the file's temp copy must go makes the save fail.
+    await rm(file, { force: true });
+    await mkdir(file);
+    await expect(users.commit(() => users.add('zoe', 'z'))).rejects.toThrow();
+    expect(await users.listUsers()).toEqual(['alice']);
+    await expect(users.commit(() => users.remove('alice'))).rejects.toThrow();
+    expect(await users.verifyPassword('alice', 'a')).toBe(true);
   });
 });

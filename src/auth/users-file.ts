@@ -375,6 +375,23 @@ export class UsersFile implements UserDirectory {
   }
 
   /** Removes a user in memory; false when there was none. */
+  /**
+   * Runs an edit (add, remove) and saves it; if the save fails (disk full, read-only), the edit is
+   * undone in memory too, so the running server never disagrees with the file (issue 8).
+   */
+  async commit(edit: () => unknown): Promise<void> {
+    const entries = new Map(this.entries);
+    const lines = [...this.lines];
+    try {
+      await edit();
+      await this.save();
+    } catch (err) {
+      this.entries = entries;
+      this.lines = lines;
+      throw err;
+    }
+  }
+
   remove(user: string): boolean {
     if (!this.entries.delete(user)) return false;
     this.lines = this.lines.filter((l) => !(l.kind === 'user' && l.user === user));

@@ -16,8 +16,7 @@ export function userAdminFor(users: UserDirectory, root: string, logger: Logger)
     async addUser(user, password) {
       await createMaildrop(root, user, 'maildir');
       if (users instanceof UsersFile) {
-        await users.add(user, password);
-        await users.save();
+        await users.commit(() => users.add(user, password));
       } else if (users instanceof StaticUsers) {
         users.set(user, password);
         logger.warn({ user }, 'user added in memory only: start the server with --users FILE to keep users across restarts');
@@ -27,8 +26,7 @@ export function userAdminFor(users: UserDirectory, root: string, logger: Logger)
     },
     async removeUser(user) {
       if (users instanceof UsersFile) {
-        users.remove(user);
-        await users.save();
+        await users.commit(() => users.remove(user));
       } else if (users instanceof StaticUsers) {
         users.delete(user);
       } else {
