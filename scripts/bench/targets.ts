@@ -16,7 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../src/cli/testing/server-process.js';
+import { REPO_ROOT, waitForListening } from '../../src/cli/testing/server-process.js';
 import type { User } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -45,26 +45,7 @@ async function spawnListening(
   const errFd = openSync(logFile, 'a');
   const proc = spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', errFd] });
   closeSync(errFd);
-  let out = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`${name} did not start within ${timeoutMs} ms (log: ${logFile})`));
-    }, timeoutMs);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on \S*:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before listening (log: ${logFile}):\n${out}\n${tail(logFile)}`));
-    });
-  });
-  proc.stdout!.resume();
+  const { port } = await waitForListening(proc, timeoutMs, name, () => `(log: ${logFile})\n${tail(logFile)}`);
   return { proc, port };
 }
 

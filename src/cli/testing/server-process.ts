@@ -23,28 +23,13 @@ export interface ServerProcess {
 /** Starts `popcheck <args>` and resolves once it prints its listening line (or rejects on exit). */
 export async function startServerProcess(args: string[], timeoutMs = 20_000): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${out}\n${err}`)), timeoutMs);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on \S*:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${out}\n${err}`));
-    });
-  });
+  const { port, stdout } = await waitForListening(proc, timeoutMs, 'server', () => err);
   return {
     proc,
     port,
-    stdout: () => out,
+    stdout,
     stderr: () => err,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
@@ -54,6 +39,39 @@ export async function startServerProcess(args: string[], timeoutMs = 20_000): Pr
       return code;
     },
   };
+}
+
+/**
+ * Waits for the first "listening on <addr>:<port>" line a server process prints (popcheck, the
+ * bench's responders) and keeps collecting its stdout. Rejects (and kills the process) when it exits first or does not
+ * listen within `timeoutMs`; `context()` adds what the caller knows (stderr, a log file).
+ */
+export function waitForListening(
+  proc: ChildProcess,
+  timeoutMs: number,
+  name: string,
+  context: () => string,
+): Promise<{ port: number; stdout: () => string }> {
+  let out = '';
+  const stdout = (): string => out;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${out}\n${context()}`));
+    }, timeoutMs);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on \S*:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), stdout });
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before listening:\n${out}\n${context()}`));
+    });
+  });
 }
 
 /** Runs `popcheck <args>` to completion; for usage and help checks. */
