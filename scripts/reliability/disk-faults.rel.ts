@@ -347,6 +347,10 @@ describe('the users file and the metrics snapshot', () => {
       expect((await fs.readFile(metricsFile)).equals(before)).toBe(true);
       expect(await leftovers(metricsFile)).toEqual([]);
       expect(server.stderr()).toMatch(/ENOSPC/);
+      // A failed final save is a failed stop, said as such: not "cannot start", and exit 1.
+      expect(server.stderr()).toMatch(/stopped, but the final metrics snapshot was not saved: .*ENOSPC/);
+      expect(server.stderr()).not.toMatch(/cannot start/);
+      expect(exit.code).toBe(1);
     } finally {
       await freeDisk(metricsDir);
     }

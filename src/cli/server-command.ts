@@ -66,7 +66,8 @@ Examples:
   popcheck server --users users.txt -d /srv/mail --tls-cert c.pem --tls-key k.pem
   popcheck server -u a:b -d mail --listen 127.0.0.1:1110 --listen [::1]:1110
 
-Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 on a start-up failure, 2 on a usage error.`,
+Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 on a start-up failure or when the final metrics
+snapshot could not be saved at stop (the previous one stays intact), 2 on a usage error.`,
     )
     .action(async (flags: ServerFlags) => {
       process.exitCode = await runServer(flags);
@@ -104,10 +105,18 @@ async function runServer(flags: ServerFlags): Promise<number> {
     else printBanner(bound);
     await waitForStopSignal(logger);
     await server.close();
-    await plane?.close();
+    // The plane's close is the final metrics save: a failure there (disk full) is a failed stop,
+    // not a failed start; it is logged and reported, and the previous snapshot stays intact.
+    const stopError = await plane?.close().then(() => undefined, (e: unknown) => e as Error);
+    plane = undefined;
+    if (stopError) logger.error({ err: stopError }, 'stopped, but the final metrics snapshot was not saved');
     destination.flushSync();
     // A worker's IPC channel keeps it alive: let go of it so the process can end.
     cluster.worker?.disconnect();
+    if (stopError) {
+      process.stderr.write(`popcheck server: stopped, but the final metrics snapshot was not saved: ${stopError.message}\n`);
+      return 1;
+    }
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -321,6 +321,20 @@ describe('MaildirStore lock', () => {
     await withMaildrop(storeAt(), 'alice', async () => undefined);
   });
 
+  it('breaks a lock of this very process that a release could not remove (read-only maildrop at QUIT)', async () => {
+    const dir = await createMaildrop(root, 'alice', 'maildir');
+    const lockFile = path.join(dir, LOCK_FILE);
+    const d = await storeAt().openMaildrop('alice');
+    const ours = await fs.readFile(lockFile, 'utf8');
+    await d.release();
+    await fs.writeFile(lockFile, ours); // as if the rm in release() had failed
+    await withMaildrop(storeAt(), 'alice', async () => undefined);
+    // ...while a lock a session of ours still holds is respected, same pid and nonce as it is.
+    const live = await storeAt().openMaildrop('alice');
+    await expectStoreError(storeAt().openMaildrop('alice'), 'in-use');
+    await live.release();
+  });
+
   it('respects a lock held on another host, and a lock file still being written', async () => {
     const dir = await createMaildrop(root, 'alice', 'maildir');
     const lock = { pid: 1, hostname: `${os.hostname()}-elsewhere`, nonce: 'n', token: 't', createdAt: '' };

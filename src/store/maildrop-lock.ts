@@ -8,6 +8,9 @@
  *   - same host, other pid: process.kill(pid, 0) failing with ESRCH means the holder is dead;
  *   - same pid as ours but another per-process nonce: left by an earlier process that had our
  *     pid (typical for PID 1 in a container after a crash);
+ *   - our own pid and nonce but a token no session of ours holds any more: a release() that could
+ *     not remove the file (the maildrop was read-only at QUIT) left it behind. Without this rule a
+ *     lock we failed to remove would lock the maildrop for as long as this server runs;
  *   - another host: we cannot tell, so the lock counts as live (an administrator removes it).
  * Breaking is race-safe against a second breaker: the stale file is renamed aside (atomic) and
  * re-read; if what we moved is not what we judged stale, a fresh lock was taken meanwhile and it
@@ -34,6 +37,8 @@ const MAX_ATTEMPTS = 5;
 /** Distinguishes this process from an earlier one that had the same pid. */
 const PROCESS_NONCE = randomBytes(8).toString('hex');
 const heldInProcess = new Set<string>();
+/** Tokens of the locks this process holds now: a lock file with our nonce and another token is stale. */
+const liveTokens = new Set<string>();
 
 interface LockContent {
   pid: number;
@@ -69,7 +74,7 @@ function isStale(text: string, mtimeMs: number): boolean {
   const owner = parseLock(text);
   if (owner === undefined) return Date.now() - mtimeMs > UNREADABLE_LOCK_GRACE_MS;
   if (owner.hostname !== os.hostname()) return false;
-  if (owner.pid === process.pid) return owner.nonce !== PROCESS_NONCE;
+  if (owner.pid === process.pid) return owner.nonce !== PROCESS_NONCE || !liveTokens.has(owner.token);
   return !processAlive(owner.pid);
 }
 
@@ -146,6 +151,7 @@ export class MaildropLock {
     heldInProcess.add(registryKey);
     const lockPath = path.join(registryKey, LOCK_FILE);
     const token = randomBytes(12).toString('hex');
+    liveTokens.add(token);
     try {
       const content: LockContent = {
         pid: process.pid,
@@ -157,6 +163,7 @@ export class MaildropLock {
       await createLockFile(lockPath, content);
     } catch (err) {
       heldInProcess.delete(registryKey);
+      liveTokens.delete(token);
       throw toStoreError(err, 'cannot lock the maildrop');
     }
     return new MaildropLock(lockPath, registryKey, token);
@@ -170,6 +177,8 @@ export class MaildropLock {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    // First: from here on a file with this token, should removing it fail, is stale to us.
+    liveTokens.delete(this.token);
     try {
       const current = await readLock(this.lockPath).catch(() => undefined);
       if (current === undefined || parseLock(current.text)?.token !== this.token) return;
