@@ -69,6 +69,19 @@ describe('report formats', () => {
     await expectGolden(golden, format === 'console' ? renderConsole(report) : renderFormat(format, report));
   });
 
+  it('console: a failure the baseline accepts is one line, a regression keeps its evidence; totals in Cucumber words', () => {
+    const failed = report.scenarios.find((s) => s.verdict === 'FAIL')!;
+    const full = renderConsole(report);
+    expect(full).toContain('Failures (1)');
+    expect(full).toMatch(/^   transcript/m);
+    expect(full).toMatch(/^10 scenarios \(1 failed, 2 skipped, 7 passed\)$/m);
+    const waived = renderConsole({ ...report, baseline: { file: 'b.json', regressions: [], knownFailures: [], waived: [failed.id] } });
+    expect(waived).not.toContain('Failures (1)');
+    expect(waived).not.toMatch(/^   transcript/m);
+    expect(waived).toContain(`Failures the baseline accepts (1;`);
+    expect(waived).toContain(`  FAIL  ${failed.name}  (${failed.uri}:${failed.line})`);
+  });
+
   it('the JSON is versioned and valid against the committed schema', async () => {
     const schema = JSON.parse(await readFile(SCHEMA, 'utf8')) as Schema;
     expect([...schemaKeywords(schema)].filter((k) => !SUPPORTED_KEYWORDS.has(k))).toEqual([]);

@@ -3,8 +3,8 @@
  * chosen fault, so the fuzzer's own tests can show it reports what a broken server does wrong.
  * Loopback only; one account (alice/wonderland) holding one message.
  */
-import net from 'node:net';
-import { once } from 'node:events';
+import type net from 'node:net';
+import { listenLoopback } from '../../testing/loopback-listener.js';
 
 export type BrokenFault =
   /** Unknown commands are echoed back with a lower-case "+ok" (RFC 1939 §3: "+OK" in upper case). */
@@ -22,26 +22,8 @@ export interface BrokenServer {
 const MESSAGE = 'Subject: x\r\n\r\nhello\r\n';
 
 export async function startBrokenPop3(fault: BrokenFault): Promise<BrokenServer> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    serve(socket, fault, () => {
-      server.close();
-      for (const s of sockets) s.destroy();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, close } = await listenLoopback((socket, listener) => serve(socket, fault, () => listener.crash()));
+  return { port, close };
 }
 
 function serve(socket: net.Socket, fault: BrokenFault, crash: () => void): void {

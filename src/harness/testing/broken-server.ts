@@ -2,8 +2,8 @@
  * A tiny POP3 server for the harness's own tests, conformant unless told to break: each fault
  * breaks one requirement the test features check. Loopback only; one in-memory maildrop.
  */
-import net from 'node:net';
-import { once } from 'node:events';
+import type net from 'node:net';
+import { listenLoopback } from '../../testing/loopback-listener.js';
 import { TEST_MESSAGES, TEST_USER } from './messages.js';
 
 export type Fault =
@@ -25,23 +25,8 @@ export interface TestServer {
 
 export async function startBrokenServer(faults: readonly Fault[] = []): Promise<TestServer> {
   const has = (f: Fault): boolean => faults.includes(f);
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    serve(socket, has);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, close } = await listenLoopback((socket) => serve(socket, has));
+  return { port, close };
 }
 
 function serve(socket: net.Socket, has: (f: Fault) => boolean): void {
