@@ -10,8 +10,9 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { apopDigest, greetingTimestamp } from '../src/client/index.js';
 import { topLevel } from './support/codes.js';
 import { isLockRefusal, LOCK_WAIT_MS, lockBackoff, verbOf } from './support/session.js';
-import { UNKNOWN_USER, wrongPassword } from './support/placeholders.js';
-import type { Exchange, PopWorld } from './world.js';
+import { secretAccount, UNKNOWN_USER, wrongPassword } from './support/placeholders.js';
+import type { Account } from '../src/harness/contract.js';
+import type { Connection, Exchange, PopWorld } from './world.js';
 
 Given('the greeting holds an APOP timestamp', async function (this: PopWorld) {
   const conn = this.connections.get('A') ?? (await this.openConnection('A'));
@@ -33,22 +34,25 @@ Then('the greetings of the client, client B and client C hold three different ti
   this.check(new Set(stamps).size === 3, 'the APOP timestamp was repeated in another greeting', 'a different timestamp in every greeting', stamps.join(' '));
 });
 
+/** One APOP command on `conn` as it is: the account's name and the digest of this greeting's timestamp and its secret. */
+async function sendApop(world: PopWorld, conn: Connection, account: Account): Promise<Exchange> {
+  const ts = greetingTimestamp(conn.greeting.text) ?? world.fail('the greeting has no APOP timestamp', '<…> in the greeting', conn.greeting.text);
+  const ex = await world.send(conn, `APOP ${account.user} ${apopDigest(ts, account.pass)}`);
+  if (ex.reply.line.ok) conn.state = 'TRANSACTION';
+  return ex;
+}
+
 /**
  * APOP with MD5(timestamp + password). A refusal because the maildrop is in use (another scenario's
  * session) is retried on a new connection, which brings a new timestamp.
  */
 async function apopWithPassword(world: PopWorld, name: string, account = world.parameters.account): Promise<Exchange> {
-  const { user, pass } = account;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 1; ; attempt++) {
     let conn = world.connections.get(name);
     if (!conn || conn.client.isClosed || conn.state !== 'AUTHORIZATION') conn = await world.openConnection(name);
-    const ts = greetingTimestamp(conn.greeting.text) ?? world.fail('the greeting has no APOP timestamp', '<…> in the greeting', conn.greeting.text);
-    const ex = await world.send(conn, `APOP ${user} ${apopDigest(ts, pass)}`);
-    if (ex.reply.line.ok) {
-      conn.state = 'TRANSACTION';
-      return ex;
-    }
+    const ex = await sendApop(world, conn, account);
+    if (ex.reply.line.ok) return ex;
     if (!isLockRefusal(ex.reply.line) || Date.now() >= deadline) return ex;
     conn.client.destroy();
     conn.state = 'CLOSED';
@@ -62,6 +66,15 @@ When('{conn} logs in with APOP, the password being the shared secret', async fun
 
 When('{conn} tries APOP, the password being the shared secret', async function (this: PopWorld, name: string) {
   await apopWithPassword(this, name);
+});
+
+/**
+ * The APOP command alone, on the connection in whatever state it is, with no retry and no new
+ * connection: the fuzzers' regression scenarios (features/regressions/) replay a session command by
+ * command, and "Then the response is …" says what the reply must be.
+ */
+When("{conn} sends APOP with the APOP account's name and the digest of its shared secret", async function (this: PopWorld, name: string) {
+  await sendApop(this, this.connection(name), secretAccount(this.parameters));
 });
 
 Then('APOP is refused', function (this: PopWorld) {

@@ -2,10 +2,11 @@
  * @bundled scenarios that run the reference server with other settings: the inactivity timer of
  * RFC 1939 §3 shortened to seconds, a LOGIN-DELAY (RFC 2449 §6.5), a store that fails (RFC 3206
  * §4), TLS with cleartext passwords refused without it (RFC 2595 §2.3, RFC 5034 §4), users with
- * shared secrets only (CRAM-MD5, RFC 2195). The connections of the scenario then go to that
- * private instance.
+ * shared secrets only (CRAM-MD5, RFC 2195), maildrops holding given messages (the fuzzers'
+ * regression scenarios). The connections of the scenario then go to that private instance.
  */
-import { Given, Then } from '@cucumber/cucumber';
+import { Given, Then, type DataTable } from '@cucumber/cucumber';
+import { decodeOctets } from './support/octets.js';
 import { startPrivateServer, type PrivateServerOptions } from './support/private-server.js';
 import { secretAccount } from './support/placeholders.js';
 import type { Account } from '../src/harness/contract.js';
@@ -47,6 +48,28 @@ Given('the bundled server offers STLS and refuses cleartext passwords without TL
 /** The server offers CRAM-MD5 only when every user has a shared secret (RFC 2195 §2, §4). */
 Given('the server under test is a bundled server whose users all have shared secrets', async function (this: PopWorld) {
   return usePrivateServer(this, { sharedSecrets: true }, 'whose users all have shared secrets', [secretAccount(this.parameters)]);
+});
+
+/**
+ * A maildrop holding exactly the given messages, in order, stored as given: the fuzzers' regression
+ * scenarios (features/regressions/) replay a session on the generated maildrop it failed on. One
+ * column, "octets", escaped as in "sends the octets" (\r, \n, \xNN). The private server also has
+ * the run's APOP account; a maildrop no step gives is empty. Given before any connection; a second
+ * such step (the APOP account's maildrop) restarts the private server with both.
+ */
+Given(/^the maildrop of (\$\{[a-z0-9-]+\}|the APOP account) holds these messages:$/, async function (this: PopWorld, who: string, table: DataTable) {
+  const p = this.parameters;
+  if (!p.bundled) return this.verdict('SKIP', 'needs the bundled reference server: only a private instance of it can hold the exact messages the scenario gives');
+  if (this.connections.size > 0) throw new Error('step error: the maildrops must be given before any connection is opened');
+  const apop = p.apopAccount;
+  if (who === 'the APOP account' && !apop) throw new Error('step error: the run has no APOP account (the bundled run has dave)');
+  const user = who === 'the APOP account' ? apop!.user : this.expand(who);
+  const [header, ...rows] = table.raw();
+  if (header?.length !== 1 || header[0] !== 'octets') throw new Error(`step error: the table has one column, "octets", not ${JSON.stringify(header)}`);
+  this.givenMaildrops.set(user, rows.map((row) => decodeOctets(row[0] ?? '')));
+  await this.privateTarget?.close();
+  this.privateTarget = undefined;
+  return usePrivateServer(this, { maildrops: this.givenMaildrops, apopAccounts: apop ? [apop] : [] }, 'whose maildrops hold the given messages');
 });
 
 Given('the server under test is the target', function (this: PopWorld) {

@@ -4,7 +4,7 @@
  * reply is read with the shared codec through the client and kept on its connection.
  */
 import { Then, When, type DataTable } from '@cucumber/cucumber';
-import { expectsMultiLine, type Pop3Reply } from '../src/client/index.js';
+import { ClientError, expectsMultiLine, type Pop3Reply } from '../src/client/index.js';
 import { decodeOctets } from './support/octets.js';
 import { isLockRefusal, LOCK_WAIT_MS, lockBackoff, parseDropListing, verbOf } from './support/session.js';
 import type { Connection, Exchange, PopWorld } from './world.js';
@@ -26,6 +26,45 @@ When('{conn} sends the octets {string}', async function (this: PopWorld, name: s
   await conn.client.writeRaw(bytes);
   const text = bytes.toString('latin1').replace(/\r?\n$/, '');
   this.record(conn, text, await conn.client.readReply(expectsMultiLine(text), this.replyTimeout(text)));
+});
+
+/**
+ * Writes octets that may hold several command lines, or part of one, and reads one reply per line
+ * they end: the server splits commands at LF (RFC 1939 §3 ends them with CRLF; a bare LF ends one
+ * too, src/protocol/line-splitter.ts), and a line started by an earlier step of this form counts
+ * once it ends. A reply is multi-line when its line's text says so. The server may close the
+ * connection on hostile input: the reading then stops there (a later step checks the close). The
+ * replies are the connection's batch, as for pipelined commands (RFC 2449 §6.6).
+ */
+async function sendOctetsReadingEachLine(world: PopWorld, name: string, octets: string, split: boolean): Promise<void> {
+  const conn = world.connection(name);
+  const bytes = decodeOctets(world.expand(octets));
+  if (split) await conn.client.writeSplit(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1));
+  else await conn.client.writeRaw(bytes);
+  const lines = (conn.unterminated + bytes.toString('latin1')).split('\n');
+  conn.unterminated = lines.pop()!;
+  const batch: Exchange[] = [];
+  for (const line of lines.map((l) => l.replace(/\r$/, ''))) {
+    let reply: Pop3Reply;
+    try {
+      reply = await conn.client.readReply(expectsMultiLine(line), world.replyTimeout(line));
+    } catch (err) {
+      if (!(err instanceof ClientError) || err.kind !== 'closed') throw err;
+      conn.state = 'CLOSED';
+      break;
+    }
+    batch.push(world.record(conn, line, reply));
+  }
+  conn.batch = batch;
+  world.current = conn.name;
+}
+
+When('{conn} sends the octets {string} and reads the reply to each line', async function (this: PopWorld, name: string, octets: string) {
+  await sendOctetsReadingEachLine(this, name, octets, false);
+});
+
+When('{conn} sends the octets {string} one octet per write and reads the reply to each line', async function (this: PopWorld, name: string, octets: string) {
+  await sendOctetsReadingEachLine(this, name, octets, true);
 });
 
 /** "VERB xxxx…" with as many filler octets as make `octets` in all, CRLF included. */
@@ -124,6 +163,18 @@ Then('the replies come in order:', function (this: PopWorld, table: DataTable) {
       ex.reply.line.text,
     );
   });
+});
+
+/** The status of each reply to the last write of several lines, in the order of the lines. */
+Then('the replies to those lines are, in order, {statuses}', function (this: PopWorld, statuses: string[]) {
+  const batch = this.currentConnection().batch;
+  const got = batch.map((ex) => (ex.reply.line.ok ? '+OK' : ex.reply.line.status ? '-ERR' : JSON.stringify(ex.reply.line.text)));
+  this.check(
+    got.length === statuses.length && got.every((s, i) => s === statuses[i]),
+    'the replies to the lines written at once are not the expected ones (a missing reply: the server closed the connection or did not answer)',
+    statuses.join(', '),
+    got.join(', ') || 'no reply',
+  );
 });
 
 Then('there are {int} replies, all +OK and all the same', function (this: PopWorld, n: number) {

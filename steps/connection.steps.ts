@@ -32,6 +32,16 @@ When('{conn} closes the connection without QUIT', async function (this: PopWorld
   conn.state = 'CLOSED';
 });
 
+/**
+ * The client ends its side only (a TCP FIN) and keeps reading: the server answers what it already
+ * received, then closes too (the host fuzzer's close-mid-command case).
+ */
+When('{conn} half-closes the connection', function (this: PopWorld, name: string) {
+  const conn = this.connection(name);
+  conn.client.end();
+  this.current = conn.name;
+});
+
 /** The connection the scenario used last: "the server closes the connection". */
 function lastUsed(world: PopWorld): Connection {
   return world.currentConnection();

@@ -1,7 +1,7 @@
 /**
  * Parameter types of the step texts, so Gherkin reads as the RFC does:
- *   {conn}   "the client" (client A), "client B", "client C" ...: one connection each;
- *   {status} "+OK" or "-ERR";
+ *   {conn}   "the client" (client A), "client B", "client C" ..., "client B1" ...: one connection each;
+ *   {status} "+OK" or "-ERR";  {statuses} a list of them: "+OK, -ERR, +OK";
  *   {code}   an extended response code in brackets, "[IN-USE]" (RFC 2449 §8), given without them;
  *   {family} "IPv4" or "IPv6".
  */
@@ -9,7 +9,8 @@ import { defineParameterType } from '@cucumber/cucumber';
 
 defineParameterType({
   name: 'conn',
-  regexp: /the client|client [A-Z]/,
+  // A digit after the letter names the 26th connection and later (the model-based test's names).
+  regexp: /the client|client [A-Z]\d*/,
   transformer: (s: string) => (s === 'the client' ? 'A' : s.slice('client '.length)),
 });
 
@@ -36,4 +37,11 @@ defineParameterType({
   name: 'numbers',
   regexp: /\d+(?:, \d+)*(?: and \d+)?/,
   transformer: (s: string) => s.split(/, | and /).map(Number),
+});
+
+/** Status indicators in order, comma-separated: "+OK, -ERR, +OK". */
+defineParameterType({
+  name: 'statuses',
+  regexp: /(?:\+OK|-ERR)(?:, (?:\+OK|-ERR))*/,
+  transformer: (s: string) => s.split(', '),
 });

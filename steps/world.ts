@@ -46,6 +46,11 @@ export interface Connection {
   secure: boolean;
   /** How the scenario asked for it, so a new connection under the same name is made alike. */
   readonly opened: OpenMode;
+  /**
+   * Octets sent after the last LF by the steps that read a reply per line they end ("… and reads
+   * the reply to each line"): the start of a command a later write may finish.
+   */
+  unterminated: string;
 }
 
 /**
@@ -77,6 +82,8 @@ export class PopWorld extends World<WorldParameters> {
   tags: readonly string[] = [];
   /** A private bundled server replacing the target for this scenario (bundled.steps.ts). */
   privateTarget: (Target & { close(): Promise<void> }) | undefined;
+  /** Maildrops given in the scenario, by user ("the maildrop of ${user} holds these messages:"). */
+  readonly givenMaildrops = new Map<string, readonly Buffer[]>();
   /** Values a step noted for a later step ("the drop listing noted"). */
   readonly notes = new Map<string, unknown>();
   /** CAPA lists seen in this scenario, by state (for @capa-<TAG> verdicts). */
@@ -202,7 +209,7 @@ export class PopWorld extends World<WorldParameters> {
     const greeting = await client.readLine();
     const first: Exchange = { command: undefined, reply: { line: greeting } };
     const mode: OpenMode = opts.opened ?? (opts.plain === true ? 'plain' : 'default');
-    const conn: Connection = { ...opened, greeting, exchanges: [first], last: first, batch: [], state: greeting.ok ? 'AUTHORIZATION' : 'CLOSED', secure: t.tls === 'implicit', opened: mode };
+    const conn: Connection = { ...opened, greeting, exchanges: [first], last: first, batch: [], state: greeting.ok ? 'AUTHORIZATION' : 'CLOSED', secure: t.tls === 'implicit', opened: mode, unterminated: '' };
     if (t.tls === 'stls' && greeting.ok && opts.plain !== true) await this.upgrade(conn, host);
     this.connections.get(name)?.client.destroy();
     this.connections.set(name, conn);

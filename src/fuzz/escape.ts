@@ -37,3 +37,11 @@ export function unescapeOctets(text: string): Buffer {
   }
   return Buffer.from(out);
 }
+
+/**
+ * escapeOctets for octets inside Gherkin step text and table cells: `$` too (the conformance steps
+ * expand ${…} placeholders), and a space at either end (Gherkin trims table cells), as \xNN.
+ */
+export function escapeForStep(bytes: Buffer): string {
+  return escapeOctets(bytes).replace(/\$/g, '\\x24').replace(/^ /, '\\x20').replace(/ $/, '\\x20');
+}

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { escapeOctets } from './escape.js';
+import { escapeForStep, escapeOctets } from './escape.js';
 
 export const REGRESSIONS_DIR = fileURLToPath(new URL('../../features/regressions/', import.meta.url));
 
@@ -22,7 +22,15 @@ export function sendStep(conn: string, line: Buffer, display?: string): string {
   if (line.length + 2 > 255 && /^[A-Za-z]{4} x+$/.test(text)) return `${conn} sends a ${text.slice(0, 4)} command of ${line.length + 2} octets`;
   const printable = /^[\x20-\x7e]*$/.test(text) && !/["\\|]/.test(text) && (display !== undefined || !text.includes('$'));
   if (printable && text.length > 0 && text.length <= MAX_LITERAL) return `${conn} sends "${text}"`;
-  return `${conn} sends the octets "${escapeOctets(Buffer.concat([line, Buffer.from('\r\n')]))}"`;
+  return `${conn} sends the octets "${escapeForStep(Buffer.concat([line, Buffer.from('\r\n')]))}"`;
+}
+
+/**
+ * The When-step that writes octets holding any number of lines (or part of one) and reads one
+ * reply per line they end (steps/commands.steps.ts), in one write or one octet per write.
+ */
+export function writeStep(conn: string, octets: Buffer, oneOctetPerWrite = false): string {
+  return `${conn} sends the octets "${escapeForStep(octets)}"${oneOctetPerWrite ? ' one octet per write' : ''} and reads the reply to each line`;
 }
 
 /** A Gherkin comment block (every line prefixed "# "), control characters made visible. */

@@ -1,9 +1,10 @@
 /**
  * A private instance of the bundled reference server for @bundled scenarios that need it configured
  * otherwise than the target (a 2-second inactivity timer, a login delay, TLS with cleartext
- * passwords refused without it, users with shared secrets) or failing (a store that cannot open
- * maildrops). It listens on 127.0.0.1 with a free port, holds the fixture messages in memory for
- * its accounts, and is closed by the After hook. Loaded on demand, so a run against another server
+ * passwords refused without it, users with shared secrets, maildrops holding given messages) or
+ * failing (a store that cannot open maildrops). It listens on 127.0.0.1 with a free port, holds
+ * the fixture messages in memory for its accounts (or the given ones), and is closed by the After
+ * hook. Loaded on demand, so a run against another server
  * never loads the server's code.
  */
 import type { Account } from '../../src/harness/contract.js';
@@ -28,6 +29,18 @@ export interface PrivateServerOptions {
    * password user at all the server can offer CRAM-MD5 (RFC 2195) to everyone.
    */
   readonly sharedSecrets?: boolean;
+  /**
+   * Accounts that log in with APOP only (RFC 1939 §13: a server should not allow both for one
+   * user), `pass` being the shared secret, beside the password accounts: the run's APOP account.
+   */
+  readonly apopAccounts?: readonly Account[];
+  /**
+   * Exact maildrops, by user: message n of a maildrop is the n-th buffer, stored as given (bare LF,
+   * a missing final line break and all). Every account the map does not name gets an empty
+   * maildrop, so a scenario states everything it relies on. Without it, every account holds the
+   * fixture messages.
+   */
+  readonly maildrops?: ReadonlyMap<string, readonly Buffer[]>;
 }
 
 export interface PrivateServer {
@@ -53,12 +66,19 @@ export async function startPrivateServer(accounts: readonly Account[], options: 
   ]);
   const kind = options.store ?? 'fixtures';
   let store: MailStore;
+  const apopAccounts = options.apopAccounts ?? [];
   if (kind === 'fixtures') {
     const memory = new MemoryStore();
     const fixtures = await loadFixtures();
-    for (const { user } of accounts) {
+    for (const { user } of [...accounts, ...apopAccounts]) {
       memory.addUser(user);
-      for (const f of fixtures) memory.deliver(user, f.stored, { key: `fixture-${f.number}`, deliveredAt: new Date((BASE_SECONDS + f.number) * 1000) });
+      const given = options.maildrops;
+      // Delivery times one second apart fix the order: message n is the n-th one delivered.
+      if (given) given.get(user)?.forEach((bytes, i) => memory.deliver(user, bytes, { key: `given-${i + 1}`, deliveredAt: new Date((BASE_SECONDS + i + 1) * 1000) }));
+      else for (const f of fixtures) memory.deliver(user, f.stored, { key: `fixture-${f.number}`, deliveredAt: new Date((BASE_SECONDS + f.number) * 1000) });
+    }
+    for (const user of options.maildrops?.keys() ?? []) {
+      if (![...accounts, ...apopAccounts].some((a) => a.user === user)) throw new Error(`step error: a maildrop was given for ${user}, who has no account on the private server`);
     }
     store = memory;
   } else {
@@ -72,7 +92,8 @@ export async function startPrivateServer(accounts: readonly Account[], options: 
     };
   }
   const entries = accounts.map((a) => [a.user, a.pass] as const);
-  const users = options.sharedSecrets ? new StaticUsers([], { apopUsers: entries }) : new StaticUsers(entries);
+  const apopEntries = apopAccounts.map((a) => [a.user, a.pass] as const);
+  const users = options.sharedSecrets ? new StaticUsers([], { apopUsers: [...entries, ...apopEntries] }) : new StaticUsers(entries, { apopUsers: apopEntries });
   const cert = options.tls ? await testCertificate() : undefined;
   const server = createServer({
     store,

@@ -1,10 +1,11 @@
 /**
  * Host-fuzz failures as Gherkin (--emit-feature): each failing case becomes a scenario that sends
- * the same octets and then asks the conformance suite's grammar questions and its health check
- * (a fresh client logs in and gets +OK to NOOP). Step texts are those of features/rfc1939.
+ * the same octets, reading the reply to every line they end, and then asks the conformance suite's
+ * grammar questions and its health check (a fresh client logs in and gets +OK to NOOP). Step texts
+ * are the suite's own (steps/*.ts); against a server that handles the case correctly it passes.
  */
-import { escapeOctets } from '../escape.js';
-import { comment, titleOf } from '../gherkin.js';
+import { comment, titleOf, writeStep } from '../gherkin.js';
+import { caseNamed } from './cases.js';
 import { replayCommand, type RunDescription } from './report.js';
 import type { CaseFailure } from './runner.js';
 
@@ -25,7 +26,11 @@ export function hostFeature(run: RunDescription, failures: readonly CaseFailure[
 
 function scenario(run: RunDescription, f: CaseFailure): string[] {
   const I = '    ';
-  const out = [`  Scenario: ${f.name} (seed ${f.seed}): ${titleOf(f.problems[0] ?? 'failed')}`];
+  const out: string[] = [];
+  // A case that may send DELE runs only where mail may be removed (--destructive).
+  const writes = f.replay.flatMap((c) => c.actions).filter((a) => a.kind === 'write');
+  if (caseNamed(f.name)?.destructive || writes.some((a) => /dele/i.test(a.octets.toString('latin1')))) out.push('  @destructive');
+  out.push(`  Scenario: ${f.name} (seed ${f.seed}): ${titleOf(f.problems[0] ?? 'failed')}`);
   out.push(...comment(I, `replay: ${replayCommand(run, f)}`));
   for (const p of f.problems.slice(0, 5)) out.push(...comment(I, `problem: ${p}`));
   for (const c of f.replay) {
@@ -37,7 +42,8 @@ function scenario(run: RunDescription, f: CaseFailure): string[] {
           out.push(`${I}When ${who} logs in`);
           break;
         case 'write':
-          if (a.octets.length <= MAX_LITERAL_OCTETS) out.push(`${I}When ${who} sends the octets "${escapeOctets(a.octets)}"${a.split === 'every-octet' ? ' one octet per write' : ''}`);
+          // Cut at random points (a.split as offsets), the octets are written at once here.
+          if (a.octets.length <= MAX_LITERAL_OCTETS) out.push(`${I}When ${writeStep(who, a.octets, a.split === 'every-octet')}`);
           else {
             out.push(...comment(I, `${a.octets.length} octets, replayed exactly by the command above; approximated by:`));
             out.push(`${I}When ${who} sends a XYZZ command of ${a.octets.length} octets`);
@@ -47,7 +53,7 @@ function scenario(run: RunDescription, f: CaseFailure): string[] {
           out.push(`${I}When ${who} closes the connection without QUIT`);
           break;
         case 'half-close':
-          out.push(...comment(I, 'the client half-closes its side (FIN) here'));
+          out.push(`${I}When ${who} half-closes the connection`);
           break;
         case 'read-until-close':
           out.push(`${I}Then the server closes the connection`);
