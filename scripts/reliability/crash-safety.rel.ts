@@ -226,7 +226,7 @@ it(`SIGKILL during UPDATE, up to ${MAX_KILLS} times: no message lost or torn, id
     stats.delivered += await topUp();
     const server = await pending.shift()!;
     pending.push(spawnServer());
-    if (await fs.access(path.join(maildir, '.popcheck.lock')).then(() => true, () => false)) stats.staleLocksFound++;
+    if (await fs.lstat(path.join(maildir, '.popcheck.lock')).then(() => true, () => false)) stats.staleLocksFound++;
     const wire = await verify(server, roundNo);
     expect(problems).toEqual([]);
 

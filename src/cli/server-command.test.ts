@@ -56,7 +56,7 @@ describe('popcheck server flags', () => {
   it('-h documents every flag and -v prints the version', async () => {
     const help = await runPopcheck(['server', '-h']);
     expect(help.code).toBe(0);
-    for (const flag of ['--user', '--maildir', '--port', '--manager-port', '--listen', '--idle-timeout', '--max-command-octets', '--login-delay']) {
+    for (const flag of ['--user', '--maildir', '--port', '--manager-port', '--listen', '--idle-timeout', '--max-command-octets', '--login-delay', '--store-io', '--workers']) {
       expect(help.stdout).toContain(flag);
     }
     const version = await runPopcheck(['-v']);

@@ -10,7 +10,7 @@ import { DEFAULT_AUTH_PENALTY, AuthPenalty } from '../auth/auth-penalty.js';
 import { StaticUsers } from '../auth/static-users.js';
 import { DEFAULT_LIMITS } from '../server/config.js';
 import { createServer, DEFAULT_POP3_PORT, type BoundAddress, type Pop3Server } from '../server/index.js';
-import { MaildirStore } from '../store/maildir-store.js';
+import { DEFAULT_STORE_IO, MaildirStore } from '../store/maildir-store.js';
 import { collect, formatAddress, parseListen, parseNonNegativeInt, parsePort, parsePositiveInt } from './options.js';
 import { runPrimary } from './server-cluster.js';
 import { buildServerSetup, UsageError, type ServerFlags, type ServerSetup } from './server-setup.js';
@@ -54,6 +54,11 @@ export function serverCommand(): Command {
     .option('--shutdown-grace <seconds>', 'on SIGTERM/SIGINT, how long a command in progress may take to finish', parseNonNegativeInt, DEFAULT_LIMITS.shutdownGraceMs / 1000)
     .option('--transform <command>', 'pipe every retrieved message (RETR, TOP) through this shell command, stdin to stdout; on failure the client gets -ERR [SYS/TEMP]')
     .option('--transform-timeout <seconds>', 'time limit of one transformation', parsePositiveInt, DEFAULT_LIMITS.transformTimeoutMs / 1000)
+    .addOption(
+      new Option('--store-io <mode>', "how a login reads the maildrop's metadata (lock, listing, state file): sync costs about half the CPU per login but the server waits while the file system answers; use async on slow or network file systems (NFS)")
+        .choices(['sync', 'async'])
+        .default(DEFAULT_STORE_IO),
+    )
     .option('--workers <n>', 'worker processes sharing the port (node:cluster); the maildrop lock stays exclusive across them', parsePositiveInt, 1)
     .addHelpText(
       'after',
@@ -88,7 +93,7 @@ async function runServer(flags: ServerFlags): Promise<number> {
 
     const penalty = flags.authDelay === 0 && flags.authMaxFailures === 0 ? false : new AuthPenalty({ baseDelayMs: flags.authDelay, maxFailures: flags.authMaxFailures });
     const server = createServer({
-      store: new MaildirStore({ root: setup.root, logger }),
+      store: new MaildirStore({ root: setup.root, logger, storeIo: flags.storeIo }),
       users: setup.users,
       limits: setup.limits,
       logger,

@@ -12,6 +12,7 @@ import type { UserDirectory } from '../auth/types.js';
 import { UsersFile } from '../auth/users-file.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../server/config.js';
 import { DEFAULT_POP3S_PORT, type ListenOptions } from '../server/index.js';
+import type { StoreIoMode } from '../store/maildir-store.js';
 import { ensureSelfSignedCertificate, loadTlsOptions } from '../tls/index.js';
 import { prepareDemo, prepareDemoUsers, type Demo, type DemoUsers } from './demo.js';
 import { DEMO_ROOT_ENV } from './server-cluster.js';
@@ -48,6 +49,8 @@ export interface ServerFlags {
   loginDelay: number;
   shutdownGrace: number;
   workers: number;
+  /** How the Maildir store makes a login's metadata calls (store-io.ts). */
+  storeIo: StoreIoMode;
   transform?: string;
   transformTimeout: number;
 }

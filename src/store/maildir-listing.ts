@@ -17,6 +17,7 @@ import path from 'node:path';
 import { errnoOf } from './fs-errors.js';
 import { mapLimit } from './map-limit.js';
 import { naturalCompare } from './natural-order.js';
+import { ioForCount, type StoreIo } from './store-io.js';
 
 export type MaildropLayout = 'maildir' | 'flat';
 
@@ -75,6 +76,7 @@ function identityOf(layout: MaildropLayout, name: string, baseName: string, st: 
 }
 
 async function statCandidate(
+  io: StoreIo,
   layout: MaildropLayout,
   dir: string,
   key: string,
@@ -83,7 +85,7 @@ async function statCandidate(
   const file = path.join(dir, key);
   let st: BigIntStats;
   try {
-    st = await fs.lstat(file, { bigint: true });
+    st = await io.lstat(file);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return undefined; // removed by another MUA since readdir
     throw err;
@@ -100,7 +102,12 @@ async function statCandidate(
   };
 }
 
+/**
+ * readdir goes through `io` whatever the folder's size: the Dirent objects are made on the main
+ * thread in both modes, so sync only adds the getdents calls themselves (dentry cache).
+ */
 async function candidates(
+  io: StoreIo,
   dir: string,
   layout: MaildropLayout,
   rootEntries: readonly Dirent[],
@@ -112,7 +119,7 @@ async function candidates(
   for (const sub of MAILDIR_SUBDIRS) {
     let entries: Dirent[];
     try {
-      entries = await fs.readdir(path.join(dir, sub), { withFileTypes: true });
+      entries = await io.readdir(path.join(dir, sub));
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') continue; // a Maildir with only one of new/ and cur/
       throw err;
@@ -124,11 +131,15 @@ async function candidates(
 
 /**
  * The messages of the maildrop in `dir`, sorted; `rootEntries` is the folder's own listing (read
- * once by the caller, which also needs it). Maildir identities are made unique.
+ * once by the caller, which also needs it). Maildir identities are made unique. The per-message
+ * lstat calls are made one after the other with a sync `io` (each returns at once), else
+ * STAT_CONCURRENCY at a time; a large maildrop always takes the async way (store-io.ts).
  */
-export async function listMessages(dir: string, layout: MaildropLayout, rootEntries: readonly Dirent[]): Promise<ListedFile[]> {
-  const found = await candidates(dir, layout, rootEntries);
-  const stated = await mapLimit(found, STAT_CONCURRENCY, (c) => statCandidate(layout, dir, c.key, c.name));
+export async function listMessages(io: StoreIo, dir: string, layout: MaildropLayout, rootEntries: readonly Dirent[]): Promise<ListedFile[]> {
+  const found = await candidates(io, dir, layout, rootEntries);
+  const statIo = ioForCount(io, found.length);
+  const concurrency = statIo.mode === 'sync' ? 1 : STAT_CONCURRENCY;
+  const stated = await mapLimit(found, concurrency, (c) => statCandidate(statIo, layout, dir, c.key, c.name));
   const files = stated.filter((f): f is ListedFile => f !== undefined).sort(compareListed);
   // The same base name in new/ and cur/ at once (a copy in progress by another MUA): the later one
   // in order is named by its key, so both stay listed with distinct ids.

@@ -4,14 +4,17 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HOST_HASH } from './lock-owner.js';
 import { LOCK_FILE } from './maildrop-lock.js';
 import { createMaildrop, MaildirStore, measureCanonicalSize, type MaildirStoreOptions } from './maildir-store.js';
 import { describeStoreContract, expectStoreError, readAll, UID_FORMAT, withMaildrop } from './store-contract.js';
 import { deliverFile, killHard, maildirHarness, makeTempRoot, spawnLockHolder, type LockHolder } from './test-support/maildir-harness.js';
 import { STATE_FILE } from './uid-state.js';
 
-describeStoreContract('MaildirStore (Maildir layout)', maildirHarness('maildir'));
-describeStoreContract('MaildirStore (flat layout)', maildirHarness('flat'));
+for (const storeIo of ['sync', 'async'] as const) {
+  describeStoreContract(`MaildirStore (Maildir layout, ${storeIo} I/O)`, maildirHarness('maildir', { storeIo }));
+  describeStoreContract(`MaildirStore (flat layout, ${storeIo} I/O)`, maildirHarness('flat', { storeIo }));
+}
 
 const T = 1_700_000_000;
 const quiet = { warn: () => undefined };
@@ -95,6 +98,16 @@ describe('MaildirStore errors', () => {
 
   it("reports 'not-found' when the store root itself is missing", async () => {
     await expectStoreError(new MaildirStore({ root: path.join(root, 'missing'), logger: quiet }).openMaildrop('alice'), 'not-found');
+  });
+
+  it.each(['sync', 'async'] as const)("maps a missing maildrop to 'not-found' and a file in its place to 'permanent' (%s I/O)", async (storeIo) => {
+    await expectStoreError(storeAt({ storeIo }).openMaildrop('nobody'), 'not-found');
+    await fs.symlink(path.join(root, 'nowhere'), path.join(root, 'dangling'));
+    await expectStoreError(storeAt({ storeIo }).openMaildrop('dangling'), 'not-found');
+    await fs.writeFile(path.join(root, 'alice'), 'not a folder');
+    const err = await expectStoreError(storeAt({ storeIo }).openMaildrop('alice'), 'permanent');
+    expect(err.message).toBe('the maildrop is not a folder');
+    expect(await fs.readdir(root)).toEqual(['alice', 'dangling']); // nothing written beside them
   });
 
   it("reports 'gone' for a message another program deleted during the session", async () => {
@@ -229,6 +242,17 @@ describe('MaildirStore size cache', () => {
     expect(again).toEqual(sizes);
   });
 
+  it.each(['sync', 'async'] as const)('writes no state file at a login that changes nothing (%s I/O)', async (storeIo) => {
+    for (let i = 0; i < 3; i++) await deliverFile(root, 'alice', 'maildir', `m${i}\n`, T + i, `m${i}`);
+    await withMaildrop(storeAt({ storeIo }), 'alice', async () => undefined);
+    const file = path.join(root, 'alice', STATE_FILE);
+    const before = await fs.stat(file, { bigint: true });
+    await withMaildrop(storeAt({ storeIo }), 'alice', async () => undefined);
+    await withMaildrop(storeAt({ storeIo }), 'alice', async () => undefined);
+    const after = await fs.stat(file, { bigint: true });
+    expect([after.ino, after.mtimeNs, after.ctimeNs]).toEqual([before.ino, before.mtimeNs, before.ctimeNs]); // a save renames a new file in
+  });
+
   it('re-measures a message whose file changed', async () => {
     const key = await deliverFile(root, 'bob', 'flat', 'a\n', T, '1');
     await withMaildrop(storeAt(), 'bob', async () => undefined);
@@ -247,7 +271,18 @@ describe('MaildirStore size cache', () => {
   });
 });
 
-describe('MaildirStore lock', () => {
+/** The lock is a symlink: lstat, since access() and stat() follow it to a target that is no file. */
+const lockExists = (dir: string): Promise<boolean> => fs.lstat(path.join(dir, LOCK_FILE)).then(() => true, () => false);
+/** An owner record (lock-owner.ts): <pid>.<host hash>.<nonce>.<token>. */
+const record = (pid: number, opts: { host?: string; nonce?: string; token?: string } = {}): string =>
+  `${pid}.${opts.host ?? HOST_HASH}.${opts.nonce ?? '0123456789abcdef'}.${opts.token ?? '1'}`;
+const deadPid = async (): Promise<number> => {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+};
+
+describe.each(['sync', 'async'] as const)('MaildirStore lock (%s I/O)', (storeIo) => {
   let holders: LockHolder[] = [];
   afterEach(async () => {
     await Promise.all(holders.map((h) => killHard(h.child)));
@@ -258,31 +293,34 @@ describe('MaildirStore lock', () => {
     holders.push(h);
     return h;
   };
+  const lockingStore = (): MaildirStore => storeAt({ storeIo });
 
   it('excludes sessions of two store instances in one process', async () => {
     await createMaildrop(root, 'alice', 'maildir');
-    const d = await storeAt().openMaildrop('alice');
-    await expectStoreError(storeAt().openMaildrop('alice'), 'in-use');
+    const d = await lockingStore().openMaildrop('alice');
+    await expectStoreError(lockingStore().openMaildrop('alice'), 'in-use');
     await d.release();
   });
 
-  it('leaves no lock file behind after release', async () => {
+  it('is a symlink naming this process and host, short enough to live in the inode, and gone after release', async () => {
     const dir = await createMaildrop(root, 'alice', 'maildir');
-    const d = await storeAt().openMaildrop('alice');
-    const lock = JSON.parse(await fs.readFile(path.join(dir, LOCK_FILE), 'utf8')) as { pid: number; hostname: string };
-    expect(lock).toMatchObject({ pid: process.pid, hostname: os.hostname() });
+    const d = await lockingStore().openMaildrop('alice');
+    expect((await fs.lstat(path.join(dir, LOCK_FILE))).isSymbolicLink()).toBe(true);
+    const target = await fs.readlink(path.join(dir, LOCK_FILE));
+    expect(target).toMatch(new RegExp(`^${process.pid}\\.${HOST_HASH}\\.[0-9a-f]{16}\\.[0-9a-z]+$`));
+    expect(Buffer.byteLength(target)).toBeLessThan(60);
     await d.release();
-    await expect(fs.access(path.join(dir, LOCK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await lockExists(dir)).toBe(false);
   });
 
   it('excludes another process, and recovers the lock after that process is killed', async () => {
     await deliverFile(root, 'alice', 'maildir', 'a\n', T, 'a');
     const holder = hold('alice');
     expect(await holder.nextLine()).toBe('locked 1');
-    await expectStoreError(storeAt().openMaildrop('alice'), 'in-use');
-    await killHard(holder.child); // SIGKILL: the lock file stays, naming a dead pid
-    await expect(fs.access(path.join(root, 'alice', LOCK_FILE))).resolves.toBeUndefined();
-    const d = await storeAt().openMaildrop('alice');
+    await expectStoreError(lockingStore().openMaildrop('alice'), 'in-use');
+    await killHard(holder.child); // SIGKILL: the lock stays, naming a dead pid
+    expect(await lockExists(path.join(root, 'alice'))).toBe(true);
+    const d = await lockingStore().openMaildrop('alice');
     expect(d.messages).toHaveLength(1);
     await d.release();
   });
@@ -291,15 +329,15 @@ describe('MaildirStore lock', () => {
     await createMaildrop(root, 'bob', 'flat');
     const holder = hold('bob');
     expect(await holder.nextLine()).toBe('locked 0');
-    await expectStoreError(storeAt().openMaildrop('bob'), 'in-use');
+    await expectStoreError(lockingStore().openMaildrop('bob'), 'in-use');
     holder.child.stdin.write('release\n');
     expect(await holder.nextLine()).toBe('released');
-    await withMaildrop(storeAt(), 'bob', async () => undefined);
+    await withMaildrop(lockingStore(), 'bob', async () => undefined);
   });
 
   it('makes another process fail with in-use while this process holds the lock', async () => {
     await createMaildrop(root, 'alice', 'maildir');
-    const d = await storeAt().openMaildrop('alice');
+    const d = await lockingStore().openMaildrop('alice');
     const holder = hold('alice');
     expect(await holder.nextLine()).toBe('error in-use');
     await d.release();
@@ -307,43 +345,56 @@ describe('MaildirStore lock', () => {
 
   it('breaks a lock left by a dead process of this host', async () => {
     const dir = await createMaildrop(root, 'alice', 'maildir');
-    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-    await once(child, 'exit');
-    const lock = { pid: child.pid, hostname: os.hostname(), nonce: 'n', token: 't', createdAt: '' };
-    await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify(lock));
-    await withMaildrop(storeAt(), 'alice', async () => undefined);
+    await fs.symlink(record(await deadPid()), path.join(dir, LOCK_FILE));
+    await withMaildrop(lockingStore(), 'alice', async () => undefined);
+    expect(await lockExists(dir)).toBe(false);
   });
 
   it("breaks a lock naming this process's pid from an earlier process (a restarted container)", async () => {
     const dir = await createMaildrop(root, 'alice', 'maildir');
-    const lock = { pid: process.pid, hostname: os.hostname(), nonce: 'an earlier life', token: 't', createdAt: '' };
-    await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify(lock));
-    await withMaildrop(storeAt(), 'alice', async () => undefined);
+    await fs.symlink(record(process.pid, { nonce: 'ea71e71fe0000000' }), path.join(dir, LOCK_FILE));
+    await withMaildrop(lockingStore(), 'alice', async () => undefined);
   });
 
   it('breaks a lock of this very process that a release could not remove (read-only maildrop at QUIT)', async () => {
     const dir = await createMaildrop(root, 'alice', 'maildir');
     const lockFile = path.join(dir, LOCK_FILE);
-    const d = await storeAt().openMaildrop('alice');
-    const ours = await fs.readFile(lockFile, 'utf8');
+    const d = await lockingStore().openMaildrop('alice');
+    const ours = await fs.readlink(lockFile);
     await d.release();
-    await fs.writeFile(lockFile, ours); // as if the rm in release() had failed
-    await withMaildrop(storeAt(), 'alice', async () => undefined);
+    await fs.symlink(ours, lockFile); // as if the unlink in release() had failed
+    await withMaildrop(lockingStore(), 'alice', async () => undefined);
     // ...while a lock a session of ours still holds is respected, same pid and nonce as it is.
-    const live = await storeAt().openMaildrop('alice');
-    await expectStoreError(storeAt().openMaildrop('alice'), 'in-use');
+    const live = await lockingStore().openMaildrop('alice');
+    await expectStoreError(lockingStore().openMaildrop('alice'), 'in-use');
     await live.release();
   });
 
-  it('respects a lock held on another host, and a lock file still being written', async () => {
+  it('respects a lock held on another host, and a symlink that is no owner record', async () => {
     const dir = await createMaildrop(root, 'alice', 'maildir');
-    const lock = { pid: 1, hostname: `${os.hostname()}-elsewhere`, nonce: 'n', token: 't', createdAt: '' };
-    await fs.writeFile(path.join(dir, LOCK_FILE), JSON.stringify(lock));
-    await expectStoreError(storeAt().openMaildrop('alice'), 'in-use');
-    await fs.writeFile(path.join(dir, LOCK_FILE), '');
-    await expectStoreError(storeAt().openMaildrop('alice'), 'in-use');
+    const otherHost = HOST_HASH === '00000000' ? '11111111' : '00000000';
+    await fs.symlink(record(await deadPid(), { host: otherHost }), path.join(dir, LOCK_FILE));
+    await expectStoreError(lockingStore().openMaildrop('alice'), 'in-use');
+    await fs.unlink(path.join(dir, LOCK_FILE));
+    await fs.symlink('/some/other/program', path.join(dir, LOCK_FILE));
+    await expectStoreError(lockingStore().openMaildrop('alice'), 'in-use');
+  });
+
+  it("judges an older popcheck's JSON lock file by its own rules: live respected, dead, or unreadable and old, broken", async () => {
+    const dir = await createMaildrop(root, 'alice', 'maildir');
+    const lockFile = path.join(dir, LOCK_FILE);
+    const json = (pid: number): string => JSON.stringify({ pid, hostname: os.hostname(), nonce: 'n', token: 't', createdAt: '' });
+    await fs.writeFile(lockFile, json(process.ppid)); // our parent: alive
+    await expectStoreError(lockingStore().openMaildrop('alice'), 'in-use');
+    expect(await fs.readFile(lockFile, 'utf8')).toBe(json(process.ppid)); // left as it was
+    await fs.writeFile(lockFile, json(await deadPid()));
+    await withMaildrop(lockingStore(), 'alice', async () => undefined);
+    expect(await lockExists(dir)).toBe(false);
+
+    await fs.writeFile(lockFile, ''); // still being written by an old server
+    await expectStoreError(lockingStore().openMaildrop('alice'), 'in-use');
     const old = new Date(Date.now() - 60_000);
-    await fs.utimes(path.join(dir, LOCK_FILE), old, old); // empty and old: its writer died
-    await withMaildrop(storeAt(), 'alice', async () => undefined);
+    await fs.utimes(lockFile, old, old); // empty and old: its writer died
+    await withMaildrop(lockingStore(), 'alice', async () => undefined);
   });
 });

@@ -16,11 +16,13 @@ import { MaildirMaildrop } from './maildir-maildrop.js';
 import { detectLayout, listMessages, type ListedFile } from './maildir-listing.js';
 import { MaildropLock } from './maildrop-lock.js';
 import { mapLimit } from './map-limit.js';
+import { DEFAULT_STORE_IO, storeIo, type StoreIo, type StoreIoMode } from './store-io.js';
 import { stderrLogger, type StoreLogger } from './store-logger.js';
 import { isSafeUserName, StoreError, type MailStore, type Maildrop, type MessageMeta } from './types.js';
 import { allocateUid, loadState, saveState, statePath, type MaildropState } from './uid-state.js';
 
 export type { MaildropLayout } from './maildir-listing.js';
+export { DEFAULT_STORE_IO, type StoreIoMode } from './store-io.js';
 
 const MEASURE_CONCURRENCY = 8;
 
@@ -33,6 +35,12 @@ export interface MaildirStoreOptions {
    * tests can count how many files are re-read (the size cache should make a restart read none).
    */
   readonly measureSize?: (file: string) => Promise<number>;
+  /**
+   * How a login's metadata calls are made (store-io.ts): 'sync' (default) is about half the CPU
+   * of a login, but on a slow or network file system a login blocks the event loop, and every
+   * other session, while they last; 'async' never blocks it. Flag: --store-io.
+   */
+  readonly storeIo?: StoreIoMode;
 }
 
 /** Canonical (CRLF) size of a stored file, streamed with constant memory. */
@@ -44,20 +52,23 @@ export class MaildirStore implements MailStore {
   private readonly root: string;
   private readonly logger: StoreLogger;
   private readonly measureSize: (file: string) => Promise<number>;
+  private readonly io: StoreIo;
 
   constructor(options: MaildirStoreOptions) {
     this.root = path.resolve(options.root);
     this.logger = options.logger ?? stderrLogger;
     this.measureSize = options.measureSize ?? measureCanonicalSize;
+    this.io = storeIo(options.storeIo ?? DEFAULT_STORE_IO);
   }
 
   async openMaildrop(user: string): Promise<Maildrop> {
     // The name becomes a path component: refuse anything unsafe before touching the file system.
     if (!isSafeUserName(user)) throw new StoreError('not-found', 'no such maildrop');
     const dir = path.join(this.root, user);
-    await this.checkFolder(dir);
-    const lock = await MaildropLock.acquire(dir).catch((err: unknown) => {
-      throw errnoOf(err) === 'ENOENT' ? new StoreError('not-found', 'no such maildrop') : toStoreError(err, 'cannot lock the maildrop');
+    // No stat of the folder first: the lock's realpath fails with ENOENT when it is missing, and
+    // its symlink with ENOTDIR when it is not a folder (-> 'permanent', see maildrop-lock.ts).
+    const lock = await MaildropLock.acquire(dir, this.io).catch((err: unknown) => {
+      throw errnoOf(err) === 'ENOENT' ? new StoreError('not-found', 'no such maildrop') : toStoreError(err, 'cannot reach the maildrop');
     });
     try {
       return await this.snapshot(user, dir, lock);
@@ -67,29 +78,18 @@ export class MaildirStore implements MailStore {
     }
   }
 
-  /** Missing -> 'not-found'; present but not a folder (or not reachable) -> 'permanent'. */
-  private async checkFolder(dir: string): Promise<void> {
-    let isDir: boolean;
-    try {
-      isDir = (await fs.stat(dir)).isDirectory();
-    } catch (err) {
-      if (errnoOf(err) === 'ENOENT') throw new StoreError('not-found', 'no such maildrop');
-      throw toStoreError(err, 'cannot reach the maildrop');
-    }
-    if (!isDir) throw new StoreError('permanent', 'the maildrop is not a folder');
-  }
-
   private async snapshot(user: string, dir: string, lock: MaildropLock): Promise<Maildrop> {
-    const rootEntries = await fs.readdir(dir, { withFileTypes: true });
+    const rootEntries = await this.io.readdir(dir);
     // Safe: we hold the lock, so no other writer of the state file is live.
     await removeStaleTemps(statePath(dir), rootEntries.map((e) => e.name));
     const layout = detectLayout(rootEntries);
-    const listed = await listMessages(dir, layout, rootEntries);
-    const { state, text } = await loadState(dir, this.logger);
+    const listed = await listMessages(this.io, dir, layout, rootEntries);
+    // A copy: changing it below leaves the cached state as it was read.
+    const { state, text } = await loadState(dir, this.logger, this.io);
     const present = new Set(listed.map((f) => f.identity));
     for (const identity of [...state.entries.keys()]) if (!present.has(identity)) state.entries.delete(identity);
 
-    const sizes = await mapLimit(listed, MEASURE_CONCURRENCY, (f) => this.sizeOf(f, state));
+    const sizes = await this.sizesOf(listed, state);
     const files: ListedFile[] = [];
     const messages: MessageMeta[] = [];
     listed.forEach((f, i) => {
@@ -117,10 +117,24 @@ export class MaildirStore implements MailStore {
     });
   }
 
-  /** Cached size when the file is unchanged, else measured; undefined if the file vanished. */
-  private async sizeOf(f: ListedFile, state: MaildropState): Promise<number | undefined> {
-    const known = state.entries.get(f.identity);
-    if (known !== undefined && known.stat === f.fingerprint) return known.size;
+  /**
+   * Cached sizes where the file is unchanged; the others are measured, streamed and
+   * MEASURE_CONCURRENCY at a time (always async: they read whole messages). undefined if vanished.
+   */
+  private async sizesOf(listed: readonly ListedFile[], state: MaildropState): Promise<Array<number | undefined>> {
+    const sizes: Array<number | undefined> = [];
+    const unknown: number[] = [];
+    listed.forEach((f, i) => {
+      const known = state.entries.get(f.identity);
+      if (known !== undefined && known.stat === f.fingerprint) sizes[i] = known.size;
+      else unknown.push(i);
+    });
+    const measured = await mapLimit(unknown, MEASURE_CONCURRENCY, (i) => this.measure(listed[i]!));
+    unknown.forEach((i, j) => (sizes[i] = measured[j]));
+    return sizes;
+  }
+
+  private async measure(f: ListedFile): Promise<number | undefined> {
     try {
       return await this.measureSize(f.path);
     } catch (err) {

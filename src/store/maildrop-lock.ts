@@ -3,8 +3,10 @@
  * enters TRANSACTION state, and must not let two sessions change the same maildrop. The lock must
  * hold across processes (two servers, or a server and the manager) as well as inside one process.
  *
- * Across processes: a lock file `.popcheck.lock` in the maildrop, created with O_EXCL ('wx') and
- * holding {pid, hostname, nonce, token}. A lock whose holder is gone is stale and is broken:
+ * Across processes: a symlink `.popcheck.lock` in the maildrop whose target is the owner record
+ * (lock-owner.ts). symlink() is atomic and fails with EEXIST like an O_EXCL create; readlink()
+ * reads the owner in one call; nothing is ever half written. A lock whose holder is gone is stale
+ * and is broken:
  *   - same host, other pid: process.kill(pid, 0) failing with ESRCH means the holder is dead;
  *   - same pid as ours but another per-process nonce: left by an earlier process that had our
  *     pid (typical for PID 1 in a container after a crash);
@@ -12,125 +14,104 @@
  *     not remove the file (the maildrop was read-only at QUIT) left it behind. Without this rule a
  *     lock we failed to remove would lock the maildrop for as long as this server runs;
  *   - another host: we cannot tell, so the lock counts as live (an administrator removes it).
- * Breaking is race-safe against a second breaker: the stale file is renamed aside (atomic) and
- * re-read; if what we moved is not what we judged stale, a fresh lock was taken meanwhile and it
- * is linked back. release() only removes a lock file that still carries its own token.
+ * A regular file at the path is an older popcheck's JSON lock, judged by the same rules (and an
+ * unparsable one is stale after a grace period), so old and new servers exclude each other.
+ * Breaking is race-safe against a second breaker: the stale lock is renamed aside (atomic) and
+ * looked at again; if what we moved is not what we judged stale, a fresh lock was taken meanwhile
+ * and it is put back (restore). release() only removes a lock that still names its own token.
  * Limit: a dead holder's pid reused by an unrelated live process keeps the lock until that
- * process ends; the file names the pid so an administrator can see why.
+ * process ends; the lock names the pid so an administrator can see why.
  *
  * Inside one process: a Set of locked maildrop paths (realpath), checked and filled synchronously,
  * so two sessions of one server exclude each other even before touching the file system.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
+import { constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { errnoOf, toStoreError } from './fs-errors.js';
+import { describeOwner, isStale, newToken, ownerRecord, retireToken, sameLock, type SeenLock } from './lock-owner.js';
+import type { ReadWithStat, StoreIo } from './store-io.js';
 import { StoreError } from './types.js';
 
 export const LOCK_FILE = '.popcheck.lock';
 
-/** A lock file that is unparsable (a holder died between create and write) is stale after this. */
-const UNREADABLE_LOCK_GRACE_MS = 10_000;
 const MAX_ATTEMPTS = 5;
+/** An old-format lock file is read without following a symlink and without blocking on a FIFO. */
+const LEGACY_READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
 
-/** Distinguishes this process from an earlier one that had the same pid. */
-const PROCESS_NONCE = randomBytes(8).toString('hex');
 const heldInProcess = new Set<string>();
-/** Tokens of the locks this process holds now: a lock file with our nonce and another token is stale. */
-const liveTokens = new Set<string>();
 
-interface LockContent {
-  pid: number;
-  hostname: string;
-  nonce: string;
-  token: string;
-  createdAt: string;
-}
-
-function parseLock(text: string): LockContent | undefined {
+/** What is at `lockPath` now; undefined when nothing is (or it changed under us: look again). */
+async function inspect(io: StoreIo, lockPath: string): Promise<SeenLock | undefined> {
   try {
-    const v = JSON.parse(text) as Partial<LockContent>;
-    // pid must be a positive integer: process.kill(0 or negative, 0) would address process groups.
-    if (!Number.isInteger(v.pid) || (v.pid as number) <= 0) return undefined;
-    if (typeof v.hostname !== 'string' || typeof v.nonce !== 'string' || typeof v.token !== 'string') return undefined;
-    return v as LockContent;
-  } catch {
-    return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
+    return { kind: 'link', target: await io.readlink(lockPath) };
   } catch (err) {
-    // EPERM: it exists but belongs to another user, so it is alive.
-    return errnoOf(err) !== 'ESRCH';
+    const code = errnoOf(err);
+    if (code === 'ENOENT') return undefined;
+    if (code !== 'EINVAL') throw err; // EINVAL: there, but not a symlink
   }
-}
-
-function isStale(text: string, mtimeMs: number): boolean {
-  const owner = parseLock(text);
-  if (owner === undefined) return Date.now() - mtimeMs > UNREADABLE_LOCK_GRACE_MS;
-  if (owner.hostname !== os.hostname()) return false;
-  if (owner.pid === process.pid) return owner.nonce !== PROCESS_NONCE || !liveTokens.has(owner.token);
-  return !processAlive(owner.pid);
-}
-
-async function readLock(lockPath: string): Promise<{ text: string; mtimeMs: number } | undefined> {
+  let read: ReadWithStat;
   try {
-    const handle = await fs.open(lockPath, 'r');
-    try {
-      const [stat, text] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
-      return { text, mtimeMs: stat.mtimeMs };
-    } finally {
-      await handle.close();
-    }
+    read = await io.readWithStat(lockPath, LEGACY_READ_FLAGS);
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return undefined;
+    // Gone, or replaced by a symlink (ELOOP with O_NOFOLLOW), since the readlink.
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ELOOP') return undefined;
     throw err;
   }
+  if (!read.stat.isFile()) throw new StoreError('permanent', `${LOCK_FILE} in the maildrop is neither a lock nor a lock file`);
+  return { kind: 'file', text: read.text, mtimeMs: Number(read.stat.mtimeMs) };
+}
+
+/**
+ * Puts back a fresh lock that breakStale moved aside by mistake, without ever replacing a lock a
+ * third session took after our rename: a symlink is re-created with the same target (the owner's
+ * release() compares targets, so the copy is as good as the original), an old-format file is
+ * hard-linked back. Both fail with EEXIST instead of overwriting; rename() would overwrite, so it
+ * is not used. EEXIST means a third session locked meanwhile: the moved lock's owner keeps
+ * running, but its release() will not touch the third session's lock.
+ */
+async function restore(io: StoreIo, aside: string, lockPath: string, moved: SeenLock): Promise<void> {
+  const put = moved.kind === 'link' ? io.symlink(moved.target, lockPath) : io.link(aside, lockPath);
+  await put.catch(() => undefined);
 }
 
 /** Moves a stale lock out of the way; puts it back if it turned out to be a fresh one. */
-async function breakStale(lockPath: string, judged: string): Promise<void> {
+async function breakStale(io: StoreIo, lockPath: string, judged: SeenLock): Promise<void> {
   const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
-    await fs.rename(lockPath, aside);
+    await io.rename(lockPath, aside);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return; // another process broke it first
     throw err;
   }
-  const moved = await fs.readFile(aside, 'utf8');
-  if (moved !== judged) {
-    // We moved a lock taken after our check: restore it. EEXIST means a third session has locked
-    // meanwhile; the moved lock's owner then keeps running but its release() will not touch it.
-    await fs.link(aside, lockPath).catch(() => undefined);
+  let moved: SeenLock | undefined;
+  try {
+    moved = await inspect(io, aside);
+  } catch (err) {
+    // Cannot tell what we moved: put it back as it is (link() keeps a symlink a symlink on Linux)
+    // and leave the maildrop locked rather than risk two sessions.
+    await io.link(aside, lockPath).then(() => io.rmForce(aside), () => undefined);
+    throw err;
   }
-  await fs.rm(aside, { force: true });
+  if (moved !== undefined && !sameLock(moved, judged)) await restore(io, aside, lockPath, moved);
+  await io.rmForce(aside);
 }
 
-function describeOwner(text: string): string {
-  const owner = parseLock(text);
-  return owner === undefined ? 'a session' : `pid ${owner.pid} on ${owner.hostname}`;
-}
-
-async function createLockFile(lockPath: string, content: LockContent): Promise<void> {
-  const text = JSON.stringify(content);
+async function createLock(io: StoreIo, lockPath: string, target: string): Promise<void> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
-      await fs.writeFile(lockPath, text, { flag: 'wx', mode: 0o600 });
+      await io.symlink(target, lockPath);
       return;
     } catch (err) {
+      // These two replace a stat of the folder before locking: the symlink's errors tell the same.
+      if (errnoOf(err) === 'ENOTDIR') throw new StoreError('permanent', 'the maildrop is not a folder');
+      if (errnoOf(err) === 'ENOENT') throw new StoreError('not-found', 'no such maildrop');
       if (errnoOf(err) !== 'EEXIST') throw toStoreError(err, 'cannot create the maildrop lock');
     }
-    const existing = await readLock(lockPath);
+    const existing = await inspect(io, lockPath);
     if (existing === undefined) continue; // released between our create and our read
-    if (!isStale(existing.text, existing.mtimeMs)) {
-      throw new StoreError('in-use', `maildrop is locked by ${describeOwner(existing.text)}`);
-    }
-    await breakStale(lockPath, existing.text);
+    if (!isStale(existing)) throw new StoreError('in-use', `maildrop is locked by ${describeOwner(existing)}`);
+    await breakStale(io, lockPath, existing);
   }
   throw new StoreError('in-use', 'maildrop lock is contended');
 }
@@ -139,54 +120,58 @@ export class MaildropLock {
   private released = false;
 
   private constructor(
+    private readonly io: StoreIo,
     private readonly lockPath: string,
     private readonly registryKey: string,
     private readonly token: string,
+    private readonly target: string,
   ) {}
 
-  /** Takes the lock on the maildrop folder `dir`; StoreError 'in-use' if a live session holds it. */
-  static async acquire(dir: string): Promise<MaildropLock> {
-    const registryKey = await fs.realpath(dir);
+  /**
+   * Takes the lock on the maildrop folder `dir`; StoreError 'in-use' if a live session holds it,
+   * 'not-found' if there is no such folder, 'permanent' if it is not a folder. Errors of the
+   * realpath of `dir` are thrown as they are (the caller maps them).
+   */
+  static async acquire(dir: string, io: StoreIo): Promise<MaildropLock> {
+    const registryKey = await io.realpath(dir);
     if (heldInProcess.has(registryKey)) throw new StoreError('in-use', 'maildrop is locked by another session');
     heldInProcess.add(registryKey);
     const lockPath = path.join(registryKey, LOCK_FILE);
-    const token = randomBytes(12).toString('hex');
-    liveTokens.add(token);
+    const token = newToken();
+    const target = ownerRecord(token);
     try {
-      const content: LockContent = {
-        pid: process.pid,
-        hostname: os.hostname(),
-        nonce: PROCESS_NONCE,
-        token,
-        createdAt: new Date().toISOString(),
-      };
-      await createLockFile(lockPath, content);
+      await createLock(io, lockPath, target);
     } catch (err) {
       heldInProcess.delete(registryKey);
-      liveTokens.delete(token);
+      retireToken(token);
       throw toStoreError(err, 'cannot lock the maildrop');
     }
-    return new MaildropLock(lockPath, registryKey, token);
+    return new MaildropLock(io, lockPath, registryKey, token, target);
   }
 
   get held(): boolean {
     return !this.released;
   }
 
-  /** Idempotent. Removes the lock file only while it is still ours. */
+  /** Idempotent. Removes the lock only while it is still ours. */
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    // First: from here on a file with this token, should removing it fail, is stale to us.
-    liveTokens.delete(this.token);
+    // First: from here on a lock with this token, should removing it fail, is stale to us.
+    retireToken(this.token);
     try {
-      const current = await readLock(this.lockPath).catch(() => undefined);
-      if (current === undefined || parseLock(current.text)?.token !== this.token) return;
-      await fs.rm(this.lockPath, { force: true });
+      // ENOENT (broken as stale by someone), EINVAL (an old-format file now): not ours any more.
+      const current = await this.io.readlink(this.lockPath).catch(() => undefined);
+      if (current !== this.target) return;
+      // Nobody breaks it between these two calls: other processes see our pid alive, and sessions
+      // of this process are kept out of this maildrop by heldInProcess until the finally below.
+      await this.io.unlink(this.lockPath).catch((err: unknown) => {
+        if (errnoOf(err) !== 'ENOENT') throw err;
+      });
     } catch (err) {
       throw toStoreError(err, 'cannot remove the maildrop lock');
     } finally {
-      // Only now: a session of this process opening meanwhile would otherwise meet our own file.
+      // Only now: a session of this process opening meanwhile would otherwise meet our own lock.
       heldInProcess.delete(this.registryKey);
     }
   }

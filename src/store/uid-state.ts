@@ -13,14 +13,25 @@
  *
  * Only the holder of the maildrop lock reads or writes this file, so there is a single writer;
  * writes are atomic (temp file + fsync + rename).
+ *
+ * Parsed states are cached per file (a login then costs one stat instead of open, fstat, read,
+ * close and JSON.parse), valid while the file's device, inode, size, mtime and ctime are all the
+ * same. popcheck only ever replaces the file by renaming a new one in (new inode and ctime), and a
+ * process of another popcheck does the same, so a change is always seen. Limit: a program that
+ * rewrote the file in place with the same size within one tick of the file system's clock (a few
+ * ms) after the previous write would go unseen; popcheck never writes in place.
+ * Callers get their own copy of a cached state (loadState), which they may change freely.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { MAX_UNIQUE_ID_CHARS } from '../protocol/limits.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { BoundedCache } from './bounded-cache.js';
 import { errnoOf } from './fs-errors.js';
+import { asyncIo, type ReadWithStat, type StoreIo } from './store-io.js';
 import type { StoreLogger } from './store-logger.js';
+import { StoreError } from './types.js';
 
 export const STATE_FILE = '.popcheck-state.json';
 const VERSION = 1;
@@ -39,6 +50,23 @@ export interface MaildropState {
   next: number;
   readonly entries: Map<string, StateEntry>;
 }
+
+/** One per maildrop a server has recently served; a process serving more re-reads the oldest. */
+const STATE_CACHE_MAX_ENTRIES = 10_000;
+/**
+ * Bound on the summed length of the cached files' text (the parsed form takes about as much
+ * again): 10,000 maildrops of ~20 messages fit; a few huge maildrops cannot hold gigabytes.
+ */
+const STATE_CACHE_MAX_TEXT_OCTETS = 32 * 1024 * 1024;
+/** O_NONBLOCK: a FIFO put in the file's place cannot block the open. */
+const READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK;
+
+interface CachedState {
+  readonly state: Readonly<MaildropState>;
+  readonly text: string;
+}
+
+const cache = new BoundedCache<CachedState>(STATE_CACHE_MAX_ENTRIES, STATE_CACHE_MAX_TEXT_OCTETS);
 
 const UID_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${MAX_UNIQUE_ID_CHARS}}$`);
 const PREFIX_PATTERN = /^[0-9a-z]{1,40}$/;
@@ -86,7 +114,8 @@ export function parseState(text: string): MaildropState | undefined {
     if (typeof uid !== 'string' || !UID_PATTERN.test(uid) || uids.has(uid)) return undefined;
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || typeof stat !== 'string') return undefined;
     uids.add(uid);
-    entries.set(identity, { uid, size, stat });
+    // Frozen: entries are shared between the cache and every copy of the state handed out.
+    entries.set(identity, Object.freeze({ uid, size, stat }));
   }
   return { prefix: v.prefix, next: v.next, entries };
 }
@@ -97,22 +126,40 @@ export interface LoadedState {
   readonly text: string | undefined;
 }
 
+/** Changes whenever the file may have: it is only ever replaced by a rename (new inode, new ctime). */
+function fileKey(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/** A copy the caller may change: the entries themselves are frozen and only ever replaced. */
+function copyOf(state: Readonly<MaildropState>): MaildropState {
+  return { prefix: state.prefix, next: state.next, entries: new Map(state.entries) };
+}
+
 /**
  * Reads the state of the maildrop in `dir`. Missing: a fresh state. Corrupt: logged, and a fresh
  * state with a new prefix, so ids handed out under the old prefix are never repeated.
  * Read errors other than ENOENT are thrown (the caller maps them to a StoreError).
  */
-export async function loadState(dir: string, logger: StoreLogger): Promise<LoadedState> {
+export async function loadState(dir: string, logger: StoreLogger, io: StoreIo = asyncIo): Promise<LoadedState> {
   const file = statePath(dir);
-  let text: string;
+  let read: ReadWithStat;
   try {
-    text = await fs.readFile(file, 'utf8');
+    const hit = cache.get(file, fileKey(await io.stat(file)));
+    if (hit !== undefined) return { state: copyOf(hit.state), text: hit.text };
+    // Text and key from one descriptor: a file renamed in between cannot be cached under the old key.
+    read = await io.readWithStat(file, READ_FLAGS);
   } catch (err) {
-    if (errnoOf(err) === 'ENOENT') return { state: newState(), text: undefined };
-    throw err;
+    if (errnoOf(err) !== 'ENOENT') throw err;
+    cache.delete(file);
+    return { state: newState(), text: undefined };
   }
-  const state = parseState(text);
-  if (state !== undefined) return { state, text };
+  if (!read.stat.isFile()) throw new StoreError('permanent', `${file} is not a regular file`);
+  const state = parseState(read.text);
+  if (state !== undefined) {
+    cache.set(file, fileKey(read.stat), { state: Object.freeze(copyOf(state)), text: read.text }, read.text.length);
+    return { state, text: read.text };
+  }
   const fresh = newState();
   logger.warn({ file, newPrefix: fresh.prefix }, 'corrupt maildrop state file; rebuilding it with a new unique-id prefix');
   return { state: fresh, text: undefined };
