@@ -10,6 +10,25 @@ const bytesArb = fc
   .array(fc.oneof(fc.constantFrom(0x0d, 0x0a, 0x2e, 0x61), fc.integer({ min: 0, max: 255 })), { maxLength: 300 })
   .map((a) => Buffer.from(a));
 const pointsArb = fc.array(fc.nat(), { maxLength: 20 });
+/**
+ * Text that is canonical or one edit away from it: CRLF lines (with bare CRs and dots inside),
+ * then maybe one octet removed or turned into CR or LF. Random bytes are almost never canonical.
+ */
+const nearCanonicalArb = fc
+  .tuple(
+    fc.array(fc.array(fc.constantFrom(0x0d, 0x2e, 0x61, 0x20), { maxLength: 6 }), { maxLength: 8 }),
+    fc.constantFrom('none', 'remove', 'cr', 'lf'),
+    fc.nat(),
+  )
+  .map(([lines, edit, where]) => {
+    const text = [...Buffer.concat(lines.map((l) => Buffer.from([...l, 0x0d, 0x0a])))];
+    if (edit !== 'none' && text.length > 0) {
+      const i = where % text.length;
+      if (edit === 'remove') text.splice(i, 1);
+      else text[i] = edit === 'cr' ? 0x0d : 0x0a;
+    }
+    return Buffer.from(text);
+  });
 
 const canon = (text: string) => canonicalize(Buffer.from(text, 'latin1')).toString('latin1');
 
@@ -128,6 +147,43 @@ describe('canonicalize: properties', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('canonical size equals stored size (the store skips normalisation then)', () => {
+  // Normalising only ever adds octets (a CR before a bare LF, a final CRLF or LF) and never drops or
+  // changes one, so equal sizes mean nothing was added: the stored bytes are already canonical.
+  it('equal sizes hold exactly when canonicalize changes nothing (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(bytesArb, nearCanonicalArb), (x) => {
+        const c = canonicalize(x);
+        expect(c.length >= x.length).toBe(true);
+        expect(c.length === x.length).toBe(c.equals(x));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('when the sizes are equal, every chunk passes unchanged and nothing is added at the end, over any chunking (property)', () => {
+    fc.assert(
+      fc.property(nearCanonicalArb, pointsArb, (x, points) => {
+        fc.pre(canonicalize(x).length === x.length);
+        const s = new CrlfState();
+        for (const chunk of cut(x, points)) expect(s.convert(chunk)).toBe(chunk);
+        expect(s.finish().length).toBe(0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a bare CR inside a line is canonical; a bare LF, a final CR or no final line break is not', () => {
+    const same = (t: string) => canonicalize(Buffer.from(t, 'latin1')).length === t.length;
+    expect(same('a\rb\r\n')).toBe(true);
+    expect(same('\r\r\n')).toBe(true);
+    expect(same('')).toBe(true);
+    expect(same('a\nb\r\n')).toBe(false);
+    expect(same('a\r\nb\r')).toBe(false);
+    expect(same('a\r\nb')).toBe(false);
   });
 });
 

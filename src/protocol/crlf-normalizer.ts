@@ -6,6 +6,10 @@
  * CR becomes CRLF, and a non-empty message that does not end in a line break gets a final CRLF
  * (the terminator ".CRLF" must start a line). LIST and STAT sizes are the length of this form
  * (RFC 1939 §5, "exact size"), computed by canonicalSize() with the same code.
+ *
+ * The canonical form only ever adds octets (a CR before a bare LF, a final CRLF or LF) and never
+ * drops or changes one; a bare CR stays as it is. So a stored message whose size equals its
+ * canonical size is already canonical, and the server skips this pass for it (property-tested).
  */
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { CR, LF } from './limits.js';

@@ -17,6 +17,12 @@ const linesArb = fc
 const messageArb = fc.oneof(bytesArb, linesArb);
 const pointsArb = fc.array(fc.nat(), { maxLength: 20 });
 
+/** Reference model: split after every LF (bare or not) and put one more "." before a line that starts with one. */
+function referenceStuff(x: Buffer): Buffer {
+  const lines = x.toString('latin1').split(/(?<=\n)/);
+  return Buffer.from(lines.map((l) => (l.startsWith('.') ? `.${l}` : l)).join(''), 'latin1');
+}
+
 const s = (text: string) => stuff(Buffer.from(text, 'latin1')).toString('latin1');
 
 /** Feeds chunks until the decoder reports done; returns data, the step that ended it, and the unfed chunks. */
@@ -104,6 +110,34 @@ describe('StuffState across chunks', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('stuffs in place when there is room: equal to a line-by-line reference over any chunking (property)', () => {
+    // The server stuffs each chunk inside its pooled read buffer; too little room falls back to a new buffer.
+    fc.assert(
+      fc.property(messageArb, pointsArb, fc.nat({ max: 8 }), (x, points, room) => {
+        const st = new StuffState();
+        const parts: Buffer[] = [];
+        for (const chunk of cut(x, points)) {
+          const buf = Buffer.alloc(chunk.length + room, 0x78); // stale bytes after the text must not leak
+          chunk.copy(buf);
+          parts.push(Buffer.from(st.convertInPlace(buf, chunk.length)));
+        }
+        expect(Buffer.concat(parts).equals(referenceStuff(x))).toBe(true);
+        expect(st.lineStart).toBe(x.length === 0 || x[x.length - 1] === 0x0a);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('stuffs in place inside the given buffer, and leaves a chunk without dot lines as it is', () => {
+    const buf = Buffer.alloc(64, 0x78);
+    buf.write('.a\r\nb\r\n.c\r\n\n.');
+    const stuffed = new StuffState().convertInPlace(buf, 11);
+    expect(stuffed.toString('latin1')).toBe('..a\r\nb\r\n..c\r\n');
+    expect(stuffed.buffer).toBe(buf.buffer);
+    const plain = Buffer.from('a\r\nb.\r\n');
+    expect(new StuffState().convertInPlace(plain, plain.length).equals(plain)).toBe(true);
   });
 
   it('DotStuffer (Transform) gives the same bytes as stuff() (property)', async () => {

@@ -20,7 +20,7 @@ import { LineSplitter, type SplitEvent } from '../protocol/line-splitter.js';
 import { formatStatusLine } from '../protocol/response.js';
 import { stuff, TERMINATOR } from '../protocol/dot-stuffing.js';
 import { StoreError, type MailStore } from '../store/types.js';
-import { writeMessageBody } from './body-writer.js';
+import { sendMessage, type MessageSink } from './body-writer.js';
 import type { ServerLimits } from './config.js';
 import { validate } from './command-spec.js';
 import type { CommandTable } from './command-table.js';
@@ -466,41 +466,69 @@ export class Session implements SessionContext {
         return;
       }
       case 'message': {
-        if (!(await this.write(formatStatusLine(true, reply.text)))) {
-          reply.body.destroy();
-          return;
+        const head = formatStatusLine(true, reply.text);
+        const sink: MessageSink = { write: (parts, written) => this.writeParts(parts, written) };
+        const result = await sendMessage({ head, body: reply.body, topLines: reply.topLines, expectedOctets: reply.expectedOctets }, sink);
+        switch (result.kind) {
+          case 'sent':
+            if (reply.topLines === undefined) this.deps.events.emit('retrieved', { user: this.user!, octets: result.octets });
+            return;
+          case 'gone':
+            return;
+          case 'changed':
+          case 'failed': {
+            const details = result.kind === 'changed' ? { promised: reply.expectedOctets, read: result.octets } : { err: result.error };
+            if (!result.headSent) {
+              // Nothing is out yet: the client can be told plainly, and the session goes on.
+              this.log.warn(details, `message ${result.kind === 'changed' ? 'changed' : 'could not be read'} before it was sent`);
+              await this.send(pop3Error('sys-temp', 'message cannot be read now, try again later'));
+              return;
+            }
+            // The +OK is out and part of the body too: never end a short, long or broken body with
+            // the terminator as if it were whole (issue 8); closing tells the client something broke.
+            this.log.error(details, `message ${result.kind === 'changed' ? 'changed while it was sent' : 'could not be read while sending it'}; closing`);
+            this.result = 'error';
+            this.socket.destroy();
+            return;
+          }
         }
-        let octets: number;
-        try {
-          octets = await writeMessageBody(reply.body, (chunk) => this.write(chunk), reply.topLines);
-        } catch (err) {
-          // The +OK is out and part of the body too: the only honest signal left is to close.
-          this.log.error({ err }, 'message could not be read while sending it; closing');
-          this.result = 'error';
-          this.socket.destroy();
-          return;
-        }
-        if (reply.expectedOctets !== undefined && octets !== reply.expectedOctets) {
-          // The file changed while it was sent: never end a short or long body with the
-          // terminator as if it were whole (issue 8); closing tells the client something broke.
-          this.log.error({ promised: reply.expectedOctets, sent: octets }, 'message changed while it was sent; closing');
-          this.result = 'error';
-          this.socket.destroy();
-          return;
-        }
-        await this.write(TERMINATOR);
-        if (reply.topLines === undefined) this.deps.events.emit('retrieved', { user: this.user!, octets });
-        return;
       }
     }
   }
 
   /** The one place bytes leave: resolves when the socket can take more, false once it is gone. */
   private write(bytes: Buffer): Promise<boolean> {
-    if (this.closed || this.socket.destroyed) return Promise.resolve(false);
-    this.bytesOut += bytes.length;
-    this.deps.events.emit('bytes-sent', bytes.length);
-    if (this.socket.write(bytes)) return Promise.resolve(true);
+    return this.writeParts([bytes]);
+  }
+
+  /**
+   * Writes the parts as one batch (corked: one writev, one loopback delivery). `written` runs exactly
+   * once, when the socket is done with the buffers: on its write callback, or at once when nothing
+   * was handed to it.
+   */
+  private writeParts(parts: readonly Buffer[], written?: () => void): Promise<boolean> {
+    if (this.closed || this.socket.destroyed || parts.length === 0) {
+      written?.();
+      return Promise.resolve(!this.closed && !this.socket.destroyed);
+    }
+    const socket = this.socket;
+    let octets = 0;
+    for (const p of parts) octets += p.length;
+    this.bytesOut += octets;
+    this.deps.events.emit('bytes-sent', octets);
+    const last = parts.length - 1;
+    // Callbacks run in write order, so the last one means the socket is done with every part.
+    const callback = written && ((): void => written());
+    let more: boolean;
+    if (last === 0) {
+      more = socket.write(parts[0]!, callback);
+    } else {
+      socket.cork();
+      for (let i = 0; i < last; i++) socket.write(parts[i]!);
+      more = socket.write(parts[last]!, callback);
+      socket.uncork();
+    }
+    if (more) return Promise.resolve(true);
     return new Promise((resolve) => {
       // A client that stops reading (its window full, the socket never drains) is idle too: the
       // autologout applies while output waits, or a RETR could hold the session and lock forever.
@@ -510,12 +538,12 @@ export class Session implements SessionContext {
       }, this.limits.idleTimeoutMs);
       const done = (): void => {
         clearTimeout(stuck);
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve(!this.closed && !this.socket.destroyed);
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve(!this.closed && !socket.destroyed);
       };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
+      socket.on('drain', done);
+      socket.on('close', done);
     });
   }
 

@@ -3,13 +3,15 @@
  * The message list is the snapshot taken at open (RFC 1939 §5: numbers and sizes are fixed for the
  * session); mail delivered meanwhile shows up at the next open.
  */
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { close, constants as fsConstants, fstat, open, promises as fs, type BigIntStats } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { errnoOf } from './fs-errors.js';
 import type { ListedFile, MaildropLayout } from './maildir-listing.js';
 import { findRenamed } from './maildir-listing.js';
 import type { MaildropLock } from './maildrop-lock.js';
 import { mapLimit } from './map-limit.js';
+import { MessageFile } from './message-file.js';
 import type { StoreLogger } from './store-logger.js';
 import { StoreError, type Maildrop, type MessageMeta } from './types.js';
 import { saveState, type MaildropState } from './uid-state.js';
@@ -21,6 +23,13 @@ import { saveState, type MaildropState } from './uid-state.js';
 const OPEN_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
 
 const UNLINK_CONCURRENCY = 16;
+
+// Plain descriptors rather than FileHandles: the body is read by position into pooled buffers
+// (message-file.ts), and the callback API skips a FileHandle's promise bookkeeping on every read.
+const openFd = promisify(open);
+const closeFd = promisify(close);
+const fstatBig = (fd: number): Promise<BigIntStats> =>
+  new Promise((resolve, reject) => fstat(fd, { bigint: true }, (err, st) => (err ? reject(err) : resolve(st))));
 
 export interface MaildirSession {
   readonly user: string;
@@ -38,34 +47,46 @@ export class MaildirMaildrop implements Maildrop {
   readonly user: string;
   readonly messages: readonly MessageMeta[];
   private readonly files: ReadonlyMap<string, ListedFile>;
+  /** Canonical sizes by key, from the listing. */
+  private readonly sizes: ReadonlyMap<string, number>;
   private stateText: string;
 
   constructor(private readonly s: MaildirSession) {
     this.user = s.user;
     this.messages = s.messages;
     this.files = new Map(s.files.map((f) => [f.key, f]));
+    this.sizes = new Map(s.messages.map((m) => [m.key, m.size]));
     this.stateText = s.stateText;
   }
 
   async openMessage(key: string): Promise<Readable> {
     const file = this.fileOf(key);
     // Open the descriptor first, so a missing file is reported before any +OK is promised.
-    let handle: fs.FileHandle;
+    let fd: number;
     try {
-      handle = await fs.open(file.path, OPEN_FLAGS);
+      fd = await openFd(file.path, OPEN_FLAGS);
     } catch (err) {
       if (errnoOf(err) !== 'ENOENT') throw new StoreError('temporary', `cannot open message: ${errnoOf(err) ?? 'error'}`, { cause: err });
-      handle = await this.openRenamed(file, err);
+      fd = await this.openRenamed(file, err);
     }
     // The file must still be the one listed at login (same size, mtime, inode, a regular file):
     // a message truncated, replaced, or swapped for a symlink, folder or FIFO by another process
     // is refused before "+OK" promises its size (issue 8).
-    const st = await handle.stat({ bigint: true });
+    let st: BigIntStats;
+    try {
+      st = await fstatBig(fd);
+    } catch (err) {
+      await closeFd(fd);
+      throw new StoreError('temporary', `cannot stat message: ${errnoOf(err) ?? 'error'}`, { cause: err });
+    }
     if (!st.isFile() || `${st.size}:${st.mtimeNs}:${st.ino}` !== file.fingerprint) {
-      await handle.close();
+      await closeFd(fd);
       throw new StoreError('gone', 'message changed since the session began');
     }
-    return handle.createReadStream();
+    // The canonical size was measured for exactly this fingerprint: when it equals the stored size
+    // the file is already canonical CRLF and the server sends it without normalising (issue 7).
+    const stored = Number(st.size);
+    return new MessageFile(fd, stored, this.sizes.get(key) === stored);
   }
 
   async expunge(keys: readonly string[]): Promise<void> {
@@ -103,11 +124,11 @@ export class MaildirMaildrop implements Maildrop {
     return file;
   }
 
-  private async openRenamed(file: ListedFile, original: unknown): Promise<fs.FileHandle> {
+  private async openRenamed(file: ListedFile, original: unknown): Promise<number> {
     const renamed = this.s.layout === 'maildir' ? await findRenamed(this.s.dir, file.baseName) : undefined;
     if (renamed === undefined) throw new StoreError('gone', 'message was removed', { cause: original });
     try {
-      return await fs.open(renamed, OPEN_FLAGS);
+      return await openFd(renamed, OPEN_FLAGS);
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') throw new StoreError('gone', 'message was removed', { cause: err });
       throw new StoreError('temporary', `cannot open message: ${errnoOf(err) ?? 'error'}`, { cause: err });
