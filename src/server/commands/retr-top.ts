@@ -50,7 +50,7 @@ async function openBody(ctx: SessionContext, key: string): Promise<{ body: Reada
     if (!(err instanceof StoreError)) throw err;
     ctx.log.warn({ err, key }, 'message cannot be opened');
     if (err.code === 'permanent') return pop3Error('sys-perm', 'message cannot be read');
-    return pop3Error('sys-temp', err.code === 'gone' ? 'message was removed by another process' : 'message cannot be read now, try again later');
+    return pop3Error('sys-temp', err.code === 'gone' ? 'message was changed or removed by another process' : 'message cannot be read now, try again later');
   }
   const command = ctx.limits.transformCommand;
   if (!command) return { body: stored };
