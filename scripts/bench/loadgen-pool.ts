@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { REPO_ROOT } from '../../src/cli/testing/server-process.js';
 import type { FromLoadgen, Job, JobResult, ToLoadgen } from './loadgen.js';
 import { machineBusySeconds, sampleTree, TreeSampler } from './proc-stats.js';
@@ -88,6 +89,10 @@ export interface ServerUsage {
   /** CPU the rest of the machine used during the window (other work on a shared machine). */
   readonly otherCpuSeconds: number;
   readonly windowSeconds: number;
+  /** How long the run waited for the rest of the machine to quieten before it began (settleMachine). */
+  readonly settleWaitSeconds: number;
+  /** False when the machine was still busy when the wait gave up. */
+  readonly settled: boolean;
 }
 
 export interface LoadRun {
@@ -114,11 +119,37 @@ export function mergeResults(results: readonly JobResult[]): JobResult {
 let runCounter = 0;
 
 /**
+ * A shared machine (or the kernel still writing back the previous scenario's gigabyte) makes a
+ * window measure the neighbours: before each measured window, wait until the whole machine is
+ * nearly idle (the target and the generators are idle then too) for one interval, or give up after
+ * SETTLE_MAX_MS and say so in the row. Polling /proc/stat is the only way to see other work.
+ */
+const SETTLE_INTERVAL_MS = 500;
+const SETTLE_MAX_MS = 30_000;
+/** Busy cores below which the machine counts as quiet (idle Node processes, the bench itself). */
+const SETTLE_BUSY_CORES = 0.15;
+
+export async function settleMachine(): Promise<{ waitSeconds: number; settled: boolean }> {
+  const start = performance.now();
+  for (;;) {
+    const busy0 = machineBusySeconds();
+    const t0 = performance.now();
+    await delay(SETTLE_INTERVAL_MS);
+    const cores = (machineBusySeconds() - busy0) / ((performance.now() - t0) / 1000);
+    const waited = (performance.now() - start) / 1000;
+    if (cores < SETTLE_BUSY_CORES) return { waitSeconds: waited, settled: true };
+    if (waited * 1000 >= SETTLE_MAX_MS) return { waitSeconds: waited, settled: false };
+  }
+}
+
+/**
  * Runs one job per load generator (same start), sampling the target's process tree from the first
  * 'measure-start' to the last 'measure-end' (or over the whole run with `whole`).
  */
 export async function runLoad(target: Target, gens: readonly Loadgen[], jobs: readonly Job[], opts: { whole?: boolean; timeoutMs: number; sampleMs?: number }): Promise<LoadRun> {
   const used = gens.slice(0, jobs.length);
+  // Warm-up passes (whole) are not measured: no need to wait for them.
+  const settle = opts.whole ? { waitSeconds: 0, settled: true } : await settleMachine();
   const sampler = new TreeSampler(target.pid, opts.sampleMs ?? 200);
   let started = false;
   let ends = 0;
@@ -143,6 +174,8 @@ export async function runLoad(target: Target, gens: readonly Loadgen[], jobs: re
         loadgenCpuSeconds: gens,
         otherCpuSeconds: Math.max(0, machine - gens - server.cpuSeconds),
         windowSeconds: (performance.now() - mark.at) / 1000,
+        settleWaitSeconds: settle.waitSeconds,
+        settled: settle.settled,
       };
     }
   };

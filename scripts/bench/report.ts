@@ -178,7 +178,7 @@ export function renderMarkdown(rep: BenchReport, analysis: string | undefined): 
     '',
     markdownTable(rep.rows),
     '',
-    'Throughput is per second over the measured window (after a warm-up); MB/s counts octets on the wire',
+    'Throughput is per second over the measured window (after a warm-up, and once the machine is idle: the bench waits up to 30 s for that before each window); MB/s counts octets on the wire',
     '(10^6 octets per MB). Latency is per operation: a whole session for (a), one RETR for (b)/(f), one',
     'command for (d). "Server CPU per op" divides the server\'s CPU by the work done in the window (ms per',
     'session or per MB): unlike throughput it hardly moves when other work shares the machine.',

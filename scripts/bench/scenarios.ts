@@ -92,6 +92,7 @@ function sessionRow(scenario: ScenarioId, target: string, load: string, run: Loa
       maxProcesses: run.server.peakProcesses,
       ...cpuExtra(run),
     },
+    note: settleNote(run),
   };
 }
 
@@ -113,12 +114,17 @@ function retrRow(scenario: ScenarioId, target: string, load: string, run: LoadRu
     seconds: r.windowMs / 1000,
     count: r.completed,
     extra: cpuExtra(run),
-    note: r.notes.join('; ') || undefined,
+    note: [...r.notes, settleNote(run)].filter(Boolean).join('; ') || undefined,
   };
 }
 
+function settleNote(run: LoadRun): string | undefined {
+  return run.server.settled ? undefined : `the machine was still busy after waiting ${run.server.settleWaitSeconds.toFixed(0)} s for it to quieten`;
+}
+
 function cpuExtra(run: LoadRun): Record<string, number> {
-  return { loadgenCpuSeconds: run.server.loadgenCpuSeconds, otherCpuSeconds: run.server.otherCpuSeconds, sampledSeconds: run.server.windowSeconds };
+  const s = run.server;
+  return { loadgenCpuSeconds: s.loadgenCpuSeconds, otherCpuSeconds: s.otherCpuSeconds, sampledSeconds: s.windowSeconds, settleWaitSeconds: s.settleWaitSeconds };
 }
 
 export function report(ctx: Ctx, row: Row): void {
