@@ -130,6 +130,32 @@ describe('StuffState across chunks', () => {
     );
   });
 
+  it('dense dots (dot art, "....." lines) and sparse ones: both searches agree with the reference over any chunking (property)', () => {
+    // Long bodies where most dots are inside lines, so the search switches from "." to "\n." mid-chunk.
+    const dottyLine = fc.oneof(fc.constantFrom('.', '..', '....................', '. . . .', 'a.b.c.d.e.f', '.x.y.z', '', 'abc'), fc.string({ maxLength: 40 }));
+    const dotty = fc
+      .array(dottyLine, { minLength: 50, maxLength: 400 })
+      .chain((lines) => fc.constantFrom('\r\n', '\n').map((eol) => Buffer.from(lines.join(eol), 'latin1')));
+    fc.assert(
+      fc.property(dotty, pointsArb, fc.nat({ max: 64 }), (x, points, room) => {
+        const inPlace = new StuffState();
+        const copied = new StuffState();
+        const a: Buffer[] = [];
+        const b: Buffer[] = [];
+        for (const chunk of cut(x, points)) {
+          const buf = Buffer.alloc(chunk.length + room, 0x78);
+          chunk.copy(buf);
+          a.push(Buffer.from(inPlace.convertInPlace(buf, chunk.length)));
+          b.push(copied.convert(chunk));
+        }
+        const expected = referenceStuff(x);
+        expect(Buffer.concat(a).equals(expected)).toBe(true);
+        expect(Buffer.concat(b).equals(expected)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('stuffs in place inside the given buffer, and leaves a chunk without dot lines as it is', () => {
     const buf = Buffer.alloc(64, 0x78);
     buf.write('.a\r\nb\r\n.c\r\n\n.');

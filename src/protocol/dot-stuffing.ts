@@ -11,6 +11,13 @@ import { CR, DOT, LF } from './limits.js';
 
 export const TERMINATOR = Buffer.from('.\r\n');
 const LF_DOT = Buffer.from('\n.');
+/**
+ * Dots are "dense" once at least this many were not at a line start and they came on average
+ * closer than DENSE_DOTS_GAP octets apart: about as often as line ends in prose, where the "\n."
+ * search is as fast.
+ */
+const DENSE_DOTS_MIN_MISSES = 64;
+const DENSE_DOTS_GAP = 80;
 const EMPTY = Buffer.alloc(0);
 
 export class StuffState {
@@ -55,21 +62,41 @@ export class StuffState {
 
   /**
    * Offsets in `text` where a "." goes in: the start of every line that begins with "." (in a
-   * reused array). Searches "\n." natively rather than stepping through every line in JS. A bare
-   * LF starts a line here too: a client must never see an unstuffed "." after any LF.
+   * reused array). A bare LF starts a line here too: a client must never see an unstuffed "."
+   * after any LF.
+   *
+   * Searched natively, and for the rarer octet first: "." (absent from base64, rare in text), each
+   * hit kept when an LF precedes it. Searching "\n." instead costs one native call per line (the
+   * search runs memchr for its first octet, LF; bench profile: a fifth of a RETR's CPU). Where dots
+   * turn out dense (dot art, a line of "....") the search switches to "\n." for the rest of the
+   * chunk, so neither search costs more than one call per line.
    */
   private findDotLines(text: Buffer): number[] {
     const marks = this.marks;
     marks.length = 0;
     if (text.length === 0) return marks;
     if (this.atLineStart && text[0] === DOT) marks.push(0);
-    let at = text.indexOf(LF_DOT);
+    let misses = 0;
+    let at = text.indexOf(DOT, 1);
     while (at !== -1) {
-      marks.push(at + 1);
-      at = text.indexOf(LF_DOT, at + 2);
+      if (text[at - 1] === LF) marks.push(at);
+      else if (++misses >= DENSE_DOTS_MIN_MISSES && misses * DENSE_DOTS_GAP > at) {
+        this.findLfDots(text, at + 1);
+        break;
+      }
+      at = text.indexOf(DOT, at + 1);
     }
     this.atLineStart = text[text.length - 1] === LF;
     return marks;
+  }
+
+  /** The "\n." search, from `from` on (marks already found stay). */
+  private findLfDots(text: Buffer, from: number): void {
+    let at = text.indexOf(LF_DOT, from - 1);
+    while (at !== -1) {
+      this.marks.push(at + 1);
+      at = text.indexOf(LF_DOT, at + 2);
+    }
   }
 }
 
