@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { REPO_ROOT } from '../../src/cli/testing/server-process.js';
 import type { FromLoadgen, Job, JobResult, ToLoadgen } from './loadgen.js';
-import { machineBusySeconds, sampleTree, TreeSampler } from './proc-stats.js';
+import { machineBusySeconds, machineStealSeconds, sampleTree, TreeSampler } from './proc-stats.js';
 import type { Target } from './targets.js';
 
 const LOADGEN = path.join(REPO_ROOT, 'scripts/bench/loadgen.ts');
@@ -88,6 +88,8 @@ export interface ServerUsage {
   readonly loadgenCpuSeconds: number;
   /** CPU the rest of the machine used during the window (other work on a shared machine). */
   readonly otherCpuSeconds: number;
+  /** CPU time the hypervisor took from this VM during the window (steal). */
+  readonly stealSeconds: number;
   readonly windowSeconds: number;
   /** How long the run waited for the rest of the machine to quieten before it began (settleMachine). */
   readonly settleWaitSeconds: number;
@@ -132,10 +134,11 @@ const SETTLE_BUSY_CORES = 0.15;
 export async function settleMachine(): Promise<{ waitSeconds: number; settled: boolean }> {
   const start = performance.now();
   for (;;) {
-    const busy0 = machineBusySeconds();
+    // Steal counts as busy here: a neighbour VM that takes our CPUs disturbs a window as much.
+    const busy0 = machineBusySeconds() + machineStealSeconds();
     const t0 = performance.now();
     await delay(SETTLE_INTERVAL_MS);
-    const cores = (machineBusySeconds() - busy0) / ((performance.now() - t0) / 1000);
+    const cores = (machineBusySeconds() + machineStealSeconds() - busy0) / ((performance.now() - t0) / 1000);
     const waited = (performance.now() - start) / 1000;
     if (cores < SETTLE_BUSY_CORES) return { waitSeconds: waited, settled: true };
     if (waited * 1000 >= SETTLE_MAX_MS) return { waitSeconds: waited, settled: false };
@@ -155,11 +158,11 @@ export async function runLoad(target: Target, gens: readonly Loadgen[], jobs: re
   let ends = 0;
   let usage: ServerUsage | undefined;
   const genCpu = (): number => used.reduce((s, g) => s + sampleTree(g.proc.pid!).cpuSeconds, 0) + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
-  let mark = { at: 0, machine: 0, gens: 0 };
+  let mark = { at: 0, machine: 0, steal: 0, gens: 0 };
   const begin = (): void => {
     if (!started) {
       started = true;
-      mark = { at: performance.now(), machine: machineBusySeconds(), gens: genCpu() };
+      mark = { at: performance.now(), machine: machineBusySeconds(), steal: machineStealSeconds(), gens: genCpu() };
       sampler.start();
     }
   };
@@ -173,6 +176,7 @@ export async function runLoad(target: Target, gens: readonly Loadgen[], jobs: re
         ...server,
         loadgenCpuSeconds: gens,
         otherCpuSeconds: Math.max(0, machine - gens - server.cpuSeconds),
+        stealSeconds: machineStealSeconds() - mark.steal,
         windowSeconds: (performance.now() - mark.at) / 1000,
         settleWaitSeconds: settle.waitSeconds,
         settled: settle.settled,

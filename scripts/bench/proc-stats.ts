@@ -197,16 +197,30 @@ export class TreeSampler {
   }
 }
 
-/** CPU seconds the whole machine spent busy (not idle, not iowait) since boot, from /proc/stat. */
-export function parseMachineBusy(text: string, hz: number): number {
+function cpuFields(text: string): number[] {
   const line = text.split('\n').find((l) => l.startsWith('cpu '));
-  if (!line) return 0;
-  const f = line.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal guest guest_nice; guest time is inside user.
-  const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
-  return busy / hz;
+  return line ? line.trim().split(/\s+/).slice(1).map(Number) : [];
+}
+
+/** CPU seconds this machine's own work kept its CPUs busy (not idle, iowait or steal) since boot, from /proc/stat. */
+export function parseMachineBusy(text: string, hz: number): number {
+  const f = cpuFields(text);
+  return ((f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0)) / hz;
+}
+
+/**
+ * CPU seconds the hypervisor gave this VM's CPUs to others while they had work (steal): on a
+ * shared VM the cause of slow windows that no process of this machine explains.
+ */
+export function parseMachineSteal(text: string, hz: number): number {
+  return (cpuFields(text)[7] ?? 0) / hz;
 }
 
 export function machineBusySeconds(): number {
   return parseMachineBusy(readOrUndefined('/proc/stat') ?? '', clockTicksPerSecond());
+}
+
+export function machineStealSeconds(): number {
+  return parseMachineSteal(readOrUndefined('/proc/stat') ?? '', clockTicksPerSecond());
 }

@@ -244,6 +244,7 @@ async function main(argv: string[]): Promise<number> {
     notes: [],
     failures: [],
     otherLoad: [],
+    stealLoad: [],
     gens: [],
     mailRoot: path.join(tmp, 'popcheck-mail'),
     blobs: { m5: '', m100: '', huge: undefined },
@@ -409,6 +410,13 @@ async function main(argv: string[]): Promise<number> {
       `other processes (not the server, not the load generator) used more than 15% of a core in ${busy.length} of ${ctx.otherLoad.length} measured windows ` +
         `(up to ${(Math.max(...busy) * 100).toFixed(0)}%, median ${(ctx.otherLoad.sort((a, b) => a - b)[Math.floor(ctx.otherLoad.length / 2)]! * 100).toFixed(0)}%): ` +
         'the machine was shared, so throughput there is lower than on a quiet machine; the CPU-per-op column is the steadier figure (per-row figures in the JSON: extra.otherCpuSeconds)',
+    );
+  }
+  const stolen = ctx.stealLoad.filter((x) => x > 0.15);
+  if (stolen.length > 0) {
+    ctx.notes.push(
+      `the hypervisor took more than 15% of a core from this VM (steal time) in ${stolen.length} of ${ctx.stealLoad.length} measured windows ` +
+        `(up to ${(Math.max(...stolen) * 100).toFixed(0)}%): other VMs shared the host, and windows with steal measure a slower machine (per-row figures in the JSON: extra.stealSeconds)`,
     );
   }
   const targetChecks = o.smoke

@@ -49,6 +49,8 @@ export interface Ctx {
   failures: string[];
   /** Share of a core other processes used in each measured window. */
   otherLoad: number[];
+  /** Steal per measured window, in cores. */
+  stealLoad: number[];
   gens: Loadgen[];
   mailRoot: string;
   blobs: { m5: string; m100: string; huge: string | undefined };
@@ -124,7 +126,7 @@ function settleNote(run: LoadRun): string | undefined {
 
 function cpuExtra(run: LoadRun): Record<string, number> {
   const s = run.server;
-  return { loadgenCpuSeconds: s.loadgenCpuSeconds, otherCpuSeconds: s.otherCpuSeconds, sampledSeconds: s.windowSeconds, settleWaitSeconds: s.settleWaitSeconds };
+  return { loadgenCpuSeconds: s.loadgenCpuSeconds, otherCpuSeconds: s.otherCpuSeconds, stealSeconds: s.stealSeconds, sampledSeconds: s.windowSeconds, settleWaitSeconds: s.settleWaitSeconds };
 }
 
 export function report(ctx: Ctx, row: Row): void {
@@ -132,10 +134,12 @@ export function report(ctx: Ctx, row: Row): void {
   const err = row.errors > 0 ? ` ${row.errors} errors ${JSON.stringify(row.errorKinds ?? {})}` : ' 0 errors';
   const other = row.extra?.otherCpuSeconds as number | undefined;
   const gen = row.extra?.loadgenCpuSeconds as number | undefined;
-  const cpus = gen === undefined ? '' : `, load generator ${fmt(gen, 2)} s, other processes ${fmt(other, 2)} s`;
+  const steal = row.extra?.stealSeconds as number | undefined;
+  const cpus = gen === undefined ? '' : `, load generator ${fmt(gen, 2)} s, other processes ${fmt(other, 2)} s, steal ${fmt(steal, 2)} s`;
   progress(`${row.scenario} ${row.target} ${row.load}: ${fmt(row.value, row.unit === 'sessions/s' ? 0 : 1)} ${row.unit}, p50 ${fmt(row.p50Ms, 2)} ms, p99 ${fmt(row.p99Ms, 2)} ms,${err}, server CPU ${fmt(row.cpuSeconds, 2)} s${cpus}`);
   const secs = row.extra?.sampledSeconds as number | undefined;
   if (other !== undefined && secs !== undefined && secs > 0) ctx.otherLoad.push(other / secs);
+  if (steal !== undefined && secs !== undefined && secs > 0) ctx.stealLoad.push(steal / secs);
 }
 
 export function sessionsJobs(ctx: Ctx, target: Target, users: readonly User[], concurrency: number, opts: { warm?: boolean } = {}): SessionsJob[] {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeResults, split } from './loadgen-pool.js';
 import type { JobResult } from './loadgen.js';
 import { Conn } from './pop3-wire.js';
-import { parseMachineBusy, parsePss, parseStat, parseStatusRss, processTree, sampleTree, sumTree, type ProcSample } from './proc-stats.js';
+import { parseMachineBusy, parseMachineSteal, parsePss, parseStat, parseStatusRss, processTree, sampleTree, sumTree, type ProcSample } from './proc-stats.js';
 import { percentileSorted, ratio, Samples, summarize } from './stats.js';
 
 describe('percentiles (nearest rank)', () => {
@@ -76,6 +76,9 @@ describe('/proc parsing', () => {
   it('machine busy time leaves out idle and iowait', () => {
     // user nice system idle iowait irq softirq steal guest guest_nice
     expect(parseMachineBusy('cpu  100 0 50 9000 40 5 5 0 0 0\ncpu0 1 2 3\n', 100)).toBe(1.6);
+    // Steal is not this machine's work: apart.
+    expect(parseMachineBusy('cpu  100 0 50 9000 40 5 5 70 0 0\n', 100)).toBe(1.6);
+    expect(parseMachineSteal('cpu  100 0 50 9000 40 5 5 70 0 0\n', 100)).toBe(0.7);
   });
 
   it.runIf(process.platform === 'linux')('samples this process and finds its children', async () => {
