@@ -74,39 +74,26 @@ export function concurrencies(o: Options): number[] {
 
 function sessionRow(scenario: ScenarioId, target: string, load: string, run: LoadRun): Row {
   const r = run.result;
-  const lat = summarize(r.latencies);
-  return {
-    scenario,
-    target,
-    load,
-    value: r.windowMs > 0 ? r.completed / (r.windowMs / 1000) : undefined,
-    unit: 'sessions/s',
-    p50Ms: lat.p50,
-    p99Ms: lat.p99,
-    errors: r.errors,
-    errorKinds: r.errorKinds,
-    cpuSeconds: run.server.cpuSeconds,
-    peakRssBytes: run.server.peakRssBytes,
-    seconds: r.windowMs / 1000,
-    count: r.completed,
-    extra: {
-      serverCpuPerSessionMs: r.completed > 0 ? (run.server.cpuSeconds * 1000) / r.completed : undefined,
-      maxProcesses: run.server.peakProcesses,
-      ...cpuExtra(run),
-    },
-    note: settleNote(run),
-  };
+  return measuredRow(scenario, target, load, run, r.completed, 'sessions/s', {
+    serverCpuPerSessionMs: r.completed > 0 ? (run.server.cpuSeconds * 1000) / r.completed : undefined,
+    maxProcesses: run.server.peakProcesses,
+  });
 }
 
 function retrRow(scenario: ScenarioId, target: string, load: string, run: LoadRun): Row {
+  return measuredRow(scenario, target, load, run, run.result.octets / MB, 'MB/s');
+}
+
+/** A row of a measured window: `amount` of work done in it, per second, with the window's latency, errors and CPU. */
+function measuredRow(scenario: ScenarioId, target: string, load: string, run: LoadRun, amount: number, unit: string, extra: Row['extra'] = {}): Row {
   const r = run.result;
   const lat = summarize(r.latencies);
   return {
     scenario,
     target,
     load,
-    value: r.windowMs > 0 ? r.octets / MB / (r.windowMs / 1000) : undefined,
-    unit: 'MB/s',
+    value: r.windowMs > 0 ? amount / (r.windowMs / 1000) : undefined,
+    unit,
     p50Ms: lat.p50,
     p99Ms: lat.p99,
     errors: r.errors,
@@ -115,7 +102,7 @@ function retrRow(scenario: ScenarioId, target: string, load: string, run: LoadRu
     peakRssBytes: run.server.peakRssBytes,
     seconds: r.windowMs / 1000,
     count: r.completed,
-    extra: cpuExtra(run),
+    extra: { ...extra, ...cpuExtra(run) },
     note: [...r.notes, settleNote(run)].filter(Boolean).join('; ') || undefined,
   };
 }
